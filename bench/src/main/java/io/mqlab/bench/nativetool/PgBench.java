@@ -1,0 +1,147 @@
+package io.mqlab.bench.nativetool;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.mqlab.bench.Brokers;
+import io.mqlab.bench.Progress;
+import io.mqlab.bench.workload.Latency;
+import io.mqlab.bench.workload.Workload;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code pgbench} (the Debian binary) on a queue table of its own: producers INSERT
+ * messages of the same size over the same keys, then consumers dequeue them one per
+ * transaction with {@code DELETE ... (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)
+ * RETURNING}, each commit durable as mqlab's. Run one after the other: a queue table
+ * under concurrent inserts and deletes needs aggressive autovacuum to keep up (see
+ * MACHINE.md), which would measure vacuum settings, not the queue.
+ */
+final class PgBench implements NativeBenchmark {
+
+	private static final Pattern TPS = Pattern.compile("tps = ([\\d.]+) \\(without initial connection time\\)");
+
+	private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: (\\d+)");
+
+	private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+	@Override
+	public String tool() {
+		return "pgbench INSERT + SKIP LOCKED dequeue";
+	}
+
+	@Override
+	public NativeResult run(NativeRun run) {
+		Workload workload = run.workload();
+		Brokers brokers = run.brokers();
+		String table = "bench_native_" + run.runId().replaceAll("[^A-Za-z0-9]", "_").toLowerCase();
+		int perProducer = NativeRun.perClient(workload.messages(), workload.producers());
+		long total = (long) perProducer * workload.producers();
+		// One more each: near the end a consumer may find only rows the others hold.
+		int perConsumer = NativeRun.perClient(total, workload.consumers()) + 1;
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("clients (enqueue)", workload.producers());
+		settings.put("clients (dequeue)", workload.consumers());
+		settings.put("dequeue", "one row per transaction, SKIP LOCKED");
+		settings.put("synchronous_commit", "server default (on)");
+		List<String> commands = new ArrayList<>();
+		try (Connection connection = DriverManager.getConnection(brokers.postgresUrl(), brokers.postgresUser(), "");
+				Statement sql = connection.createStatement()) {
+			sql.execute("DROP TABLE IF EXISTS " + table);
+			sql.execute("CREATE TABLE " + table + " (id BIGSERIAL PRIMARY KEY, msg_key TEXT NOT NULL, "
+					+ "payload TEXT NOT NULL, enqueued_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())");
+			try {
+				Path enqueue = Files.writeString(run.dir().resolve("pgbench-enqueue.sql"),
+						"\\set key random(0, " + (workload.keys() - 1) + ")\nINSERT INTO " + table
+								+ " (msg_key, payload) VALUES ('k' || :key, '" + "x".repeat(workload.size()) + "');\n");
+				Path dequeue = Files.writeString(run.dir().resolve("pgbench-dequeue.sql"),
+						"DELETE FROM " + table + " WHERE id = (SELECT id FROM " + table
+								+ " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, msg_key, payload;\n");
+
+				Progress.say("postgres", "native: pgbench INSERT, " + total + " rows");
+				String inserted = pgbench(run, commands, workload.producers(), perProducer, enqueue, "enqueue");
+				Histogram enqueueMicros = latencies(run.dir(), "pgbench-enqueue-log");
+				Progress.say("postgres", "native: pgbench SKIP LOCKED dequeue");
+				String deleted = pgbench(run, commands, workload.consumers(), perConsumer, dequeue, "dequeue");
+				long left = count(sql, table);
+				double insertTps = figure(TPS, inserted);
+				double dequeueSeconds = figure(PROCESSED, deleted) / figure(TPS, deleted);
+				return new NativeResult(tool(), "INSERT, then dequeue the backlog", total,
+						NativeResult.round(insertTps), NativeResult.round((total - left) / dequeueSeconds),
+						Latency.of(enqueueMicros), "INSERT transaction (commit)", left, null, null, settings, commands,
+						null);
+			}
+			finally {
+				sql.execute("DROP TABLE IF EXISTS " + table);
+			}
+		}
+		catch (Exception ex) {
+			return NativeResult.failed(tool(), settings, commands, ex);
+		}
+	}
+
+	private static String pgbench(NativeRun run, List<String> commands, int clients, int transactions, Path script,
+			String name) throws IOException {
+		Brokers brokers = run.brokers();
+		List<String> command = new ArrayList<>(
+				List.of("pgbench", "-h", brokers.postgresHost(), "-p", Integer.toString(brokers.postgresPort()), "-U",
+						brokers.postgresUser(), "-n", "-c", Integer.toString(clients), "-j", Integer.toString(clients),
+						"-t", Integer.toString(transactions), "-f", script.getFileName().toString()));
+		if (name.equals("enqueue")) {
+			command.addAll(List.of("-l", "--log-prefix=pgbench-enqueue-log"));
+		}
+		command.add(brokers.postgresDatabase());
+		commands.add(String.join(" ", command));
+		return ChildProcess.run(command, run.dir().resolve("pgbench-" + name + ".log"), TIMEOUT);
+	}
+
+	/**
+	 * Transaction latencies (third column, µs) from pgbench's per-transaction logs, which
+	 * it deletes.
+	 */
+	private static Histogram latencies(Path dir, String prefix) throws IOException {
+		Histogram micros = new Histogram(3);
+		try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, prefix + ".*")) {
+			for (Path log : logs) {
+				for (String line : Files.readAllLines(log)) {
+					String[] columns = line.split(" ");
+					if (columns.length > 2) {
+						micros.recordValue(Long.parseLong(columns[2]));
+					}
+				}
+				Files.delete(log);
+			}
+		}
+		return micros;
+	}
+
+	private static double figure(Pattern pattern, String output) throws IOException {
+		Matcher matcher = pattern.matcher(output);
+		if (!matcher.find()) {
+			throw new IOException("Unexpected pgbench output: " + ChildProcess.tail(output));
+		}
+		return Double.parseDouble(matcher.group(1));
+	}
+
+	private static long count(Statement sql, String table) throws SQLException {
+		try (ResultSet rows = sql.executeQuery("SELECT count(*) FROM " + table)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+}

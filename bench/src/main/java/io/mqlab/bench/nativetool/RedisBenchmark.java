@@ -1,0 +1,115 @@
+package io.mqlab.bench.nativetool;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mqlab.bench.Brokers;
+import io.mqlab.bench.Progress;
+import io.mqlab.bench.workload.Latency;
+import io.mqlab.bench.workload.Workload;
+
+/**
+ * {@code redis-benchmark} (the Debian binary) on a stream of its own: XADD with the same
+ * payload size, clients and pipeline depth, then XREADGROUP with the same poll batch and
+ * consumers. redis-benchmark repeats one command, so the reads are not acknowledged
+ * (XACK); the group's pending count tells how many were read.
+ */
+final class RedisBenchmark implements NativeBenchmark {
+
+	private static final Pattern CSV_FIGURES = Pattern.compile(
+			"\"([\\d.]+)\",\"([\\d.]+)\",\"([\\d.]+)\",\"([\\d.]+)\",\"([\\d.]+)\",\"([\\d.]+)\",\"([\\d.]+)\"\\s*$");
+
+	private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+	private static final String GROUP = "bench-native";
+
+	@Override
+	public String tool() {
+		return "redis-benchmark XADD + XREADGROUP";
+	}
+
+	@Override
+	public NativeResult run(NativeRun run) {
+		Workload workload = run.workload();
+		Brokers brokers = run.brokers();
+		String stream = "bench-native-" + run.runId();
+		int batch = run.tuning().pollBatch();
+		int reads = NativeRun.perClient(workload.messages(), batch);
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("clients (XADD)", workload.producers());
+		settings.put("pipeline", run.tuning().pipeline());
+		settings.put("clients (XREADGROUP)", workload.consumers());
+		settings.put("COUNT", batch);
+		settings.put("XACK", "none");
+		List<String> commands = new ArrayList<>();
+		RedisClient client = RedisClient.create(RedisURI.create(brokers.redisHost(), brokers.redisPort()));
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			RedisCommands<String, String> redis = connection.sync();
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
+			try {
+				List<String> base = List.of("redis-benchmark", "-h", brokers.redisHost(), "-p",
+						Integer.toString(brokers.redisPort()), "--csv");
+				List<String> produce = new ArrayList<>(base);
+				produce.addAll(List.of("-c", Integer.toString(workload.producers()), "-n",
+						Integer.toString(workload.messages()), "-P", Integer.toString(run.tuning().pipeline()), "XADD",
+						stream, "*", "body", "x".repeat(workload.size())));
+				commands
+					.add(String.join(" ", produce.subList(0, produce.size() - 1)) + " <" + workload.size() + " bytes>");
+				Progress.say("redis", "native: redis-benchmark XADD, " + workload.messages() + " entries");
+				Matcher added = figures(
+						ChildProcess.run(produce, run.dir().resolve("redis-benchmark-xadd.log"), TIMEOUT));
+
+				List<String> consume = new ArrayList<>(base);
+				consume.addAll(List.of("-c", Integer.toString(workload.consumers()), "-n", Integer.toString(reads),
+						"XREADGROUP", "GROUP", GROUP, "bench", "COUNT", Integer.toString(batch), "STREAMS", stream,
+						">"));
+				commands.add(String.join(" ", consume));
+				Progress.say("redis", "native: redis-benchmark XREADGROUP, " + reads + " reads of " + batch);
+				Matcher read = figures(
+						ChildProcess.run(consume, run.dir().resolve("redis-benchmark-xreadgroup.log"), TIMEOUT));
+				long entries = redis.xlen(stream);
+				long consumed = redis.xpending(stream, GROUP).getCount();
+				double consumePerSec = consumed * Double.parseDouble(read.group(1)) / reads;
+				Latency latency = new Latency(Double.valueOf(added.group(4)), Double.valueOf(added.group(5)),
+						Double.valueOf(added.group(6)), null, Double.valueOf(added.group(7)));
+				return new NativeResult(tool(), "XADD, then XREADGROUP the backlog", entries,
+						NativeResult.round(Double.parseDouble(added.group(1))), NativeResult.round(consumePerSec),
+						latency, "XADD request (pipelined)", Math.max(0, entries - consumed), null, null, settings,
+						commands, null);
+			}
+			finally {
+				redis.del(stream);
+			}
+		}
+		catch (Exception ex) {
+			return NativeResult.failed(tool(), settings, commands, ex);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	/** rps, avg, min, p50, p95, p99, max of redis-benchmark's CSV line. */
+	private static Matcher figures(String output) throws IOException {
+		for (String line : output.split("\n")) {
+			Matcher matcher = CSV_FIGURES.matcher(line);
+			if (!line.startsWith("\"test\"") && matcher.find()) {
+				return matcher;
+			}
+		}
+		throw new IOException("No figures in redis-benchmark's output: " + ChildProcess.tail(output));
+	}
+
+}

@@ -1,0 +1,156 @@
+package io.mqlab.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.mqlab.bench.report.BackendResult;
+import io.mqlab.bench.report.BenchReport;
+import io.mqlab.bench.report.ReportWriter;
+import io.mqlab.bench.workload.Workload;
+import io.mqlab.messaging.Backend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A small run per backend against the real brokers (Kafka: an in-JVM KRaft broker, which
+ * the native tools use too). Asserts completeness only, never speed: every confirmed
+ * message delivered, the native tool ran and consumed what it sent, and the three reports
+ * are written and parse.
+ */
+class BenchSmokeTests {
+
+	/**
+	 * Small enough for seconds per backend, big enough for several batches per producer.
+	 */
+	private static final Workload SMOKE = new Workload(600, 256, 12, 2, 2, 200, Duration.ofSeconds(1));
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static EmbeddedKafkaKraftBroker kafka;
+
+	@TempDir
+	Path out;
+
+	@BeforeAll
+	static void startKafka() {
+		kafka = new EmbeddedKafkaKraftBroker(1, 1);
+		// Not spring.kafka.bootstrap-servers: the bench passes its own to each context.
+		kafka.brokerListProperty("mqlab.test.kafka.brokers");
+		kafka.brokerProperty("offsets.topic.num.partitions", "1");
+		kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		kafka.afterPropertiesSet();
+	}
+
+	@AfterAll
+	static void stopKafka() {
+		kafka.destroy();
+	}
+
+	@Test
+	void kafka() throws IOException {
+		smokeRun(Backend.KAFKA, Brokers.LOCAL.withKafkaBootstrap(kafka.getBrokersAsString()));
+	}
+
+	@Test
+	void rabbitmq() throws IOException {
+		requirePort("RabbitMQ", 5672);
+		smokeRun(Backend.RABBITMQ, Brokers.LOCAL);
+	}
+
+	@Test
+	void redis() throws IOException {
+		requirePort("Redis", 6379);
+		smokeRun(Backend.REDIS, Brokers.LOCAL);
+	}
+
+	@Test
+	void postgres() throws IOException {
+		requirePort("PostgreSQL", 5432);
+		smokeRun(Backend.POSTGRES, Brokers.LOCAL);
+	}
+
+	@Test
+	void commandLineRunsAndWritesTheReports() throws IOException {
+		requirePort("Redis", 6379);
+		int status = BenchMain.run(new String[] { "--backends", "redis", "--messages", "300", "--size", "128", "--keys",
+				"4", "--rate", "0", "--pipeline", "50", "--set", "mqlab.messaging.redis.block-timeout=200ms",
+				"--no-native", "--out", this.out.toString() });
+		assertThat(status).isZero();
+		JsonNode backend = json.readTree(this.out.resolve(ReportWriter.JSON).toFile()).get("backends").get(0);
+		assertThat(backend.get("name").asString()).isEqualTo("redis");
+		assertThat(backend.get("mqlab").get("lost").asLong()).isZero();
+		assertThat(backend.get("mqlab").get("published").asLong()).isEqualTo(300);
+		assertThat(backend.get("settings").get("properties").get("mqlab.messaging.redis.block-timeout").asString())
+			.isEqualTo("200ms");
+		assertThat(backend.get("native").isNull()).isTrue();
+	}
+
+	@Test
+	void rejectsABadCommandLine() {
+		assertThat(BenchMain.run(new String[] { "--backends", "nats" })).isEqualTo(2);
+		assertThat(BenchMain.run(new String[] { "--keys", "1", "--producers", "2" })).isEqualTo(2);
+		assertThat(BenchMain.run(new String[] { "--mesages", "10" })).isEqualTo(2);
+	}
+
+	private void smokeRun(Backend backend, Brokers brokers) throws IOException {
+		BenchSettings settings = new BenchSettings(List.of(backend), SMOKE, Tuning.DEFAULTS, brokers, this.out,
+				Duration.ofSeconds(30), true);
+		BenchReport report = new BenchRunner(settings, ProjectPaths.detect()).run();
+
+		BackendResult result = report.backends().get(0);
+		assertThat(result.mqlab().error()).isNull();
+		long expected = SMOKE.messages() + SMOKE.fixedRateMessages();
+		assertThat(result.mqlab().published()).isEqualTo(expected);
+		assertThat(result.mqlab().delivered()).isEqualTo(expected);
+		assertThat(result.mqlab().lost()).isZero();
+		assertThat(result.mqlab().errors()).isZero();
+		assertThat(result.mqlab().orderViolations()).isZero();
+		assertThat(result.mqlab().latencyMs().p99()).isNotNull();
+		assertThat(result.baseline().error()).isNull();
+		assertThat(result.baseline().messages()).isGreaterThanOrEqualTo(SMOKE.messages());
+		assertThat(result.baseline().lost()).isZero();
+		assertThat(result.ratio()).isNotNull();
+
+		JsonNode written = json.readTree(this.out.resolve(ReportWriter.JSON).toFile());
+		JsonNode entry = written.get("backends").get(0);
+		assertThat(entry.get("name").asString()).isEqualTo(backend.id());
+		for (String side : List.of("mqlab", "native")) {
+			for (String figure : List.of("publishPerSec", "consumePerSec", "latencyMs", "lost", "duplicates",
+					"orderViolations")) {
+				assertThat(entry.get(side).has(figure)).as(side + "." + figure).isTrue();
+			}
+		}
+		assertThat(entry.get("mqlab").get("lost").asLong()).isZero();
+		assertThat(entry.get("ratio").isNumber()).isTrue();
+		assertThat(entry.get("settings").get("messages").asInt()).isEqualTo(SMOKE.messages());
+		assertThat(Files.readString(this.out.resolve(ReportWriter.MARKDOWN))).contains("| " + backend.id() + " |");
+		// Self-contained: charts drawn inline, nothing loaded from elsewhere.
+		assertThat(Files.readString(this.out.resolve(ReportWriter.HTML)))
+			.contains("<svg", "Throughput per backend", "latency by percentile", "backlog over time")
+			.doesNotContain("<script src", "<link ", "<img ");
+	}
+
+	private static void requirePort(String name, int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(
+					name + " is not reachable on 127.0.0.1:" + port + ": start it with scripts/services.sh start", ex);
+		}
+	}
+
+}

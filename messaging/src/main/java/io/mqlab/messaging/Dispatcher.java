@@ -1,0 +1,147 @@
+package io.mqlab.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryState;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The backend-independent half of consuming: reads the payload, runs the handler with
+ * retries and backoff, and dead-letters what cannot be handled. Adapters call
+ * {@link #dispatch} for each delivered message and acknowledge it once it returns.
+ */
+public final class Dispatcher {
+
+	private static final Log logger = LogFactory.getLog(Dispatcher.class);
+
+	private static final ThreadLocal<MessageContext> CURRENT = new ThreadLocal<>();
+
+	private final String topic;
+
+	private final String group;
+
+	private final Handler<?> handler;
+
+	private final RetryTemplate retryTemplate;
+
+	private final MessagingMetrics metrics;
+
+	<T> Dispatcher(String topic, String group, Class<T> type, MessageHandler<T> handler, RetrySettings retry,
+			JsonMapper jsonMapper, MessagingMetrics metrics) {
+		this.topic = topic;
+		this.group = group;
+		this.handler = new Handler<>(type, handler, jsonMapper);
+		this.metrics = metrics;
+		this.retryTemplate = new RetryTemplate(retry.toPolicy());
+		this.retryTemplate.setRetryListener(new RetryListener() {
+			@Override
+			public void beforeRetry(RetryPolicy policy, Retryable<?> retryable) {
+				metrics.retried(topic, group);
+			}
+		});
+	}
+
+	/** The message being handled on this thread, if any. */
+	public static Optional<MessageContext> current() {
+		return Optional.ofNullable(CURRENT.get());
+	}
+
+	public String topic() {
+		return this.topic;
+	}
+
+	public String group() {
+		return this.group;
+	}
+
+	/**
+	 * Handles one delivery. Returns normally when the message may be acknowledged: it was
+	 * handled, skipped (a replay meant for another group) or dead-lettered.
+	 * @param envelope the envelope as received
+	 * @param redelivered whether the broker says it delivered it before
+	 * @param deadLetters where to put it when it cannot be handled
+	 * @throws InterruptedException when the consumer is stopping mid-retry: do not ack
+	 * @throws Exception when the dead letter could not be written: do not ack
+	 */
+	public void dispatch(Envelope envelope, boolean redelivered, DeadLetterSink deadLetters) throws Exception {
+		String replayGroup = envelope.header(MessageHeaders.REPLAY_GROUP);
+		if (replayGroup != null && !replayGroup.equals(this.group)) {
+			return;
+		}
+		Object payload;
+		try {
+			payload = this.handler.read(envelope);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Dead-lettering unreadable message " + envelope.id() + " on " + this.topic + " for group "
+					+ this.group + ": " + ex.getMessage());
+			deadLetter(deadLetters, envelope, ex, 0);
+			return;
+		}
+		long started = System.nanoTime();
+		int[] attempt = { 0 };
+		try {
+			this.retryTemplate.execute(() -> {
+				attempt[0]++;
+				CURRENT.set(new MessageContext(envelope, this.group, redelivered, attempt[0]));
+				try {
+					this.handler.handle(payload, CURRENT.get());
+				}
+				finally {
+					CURRENT.remove();
+				}
+				return null;
+			});
+			this.metrics.consumed(this.topic, this.group, Duration.ofNanos(System.nanoTime() - started),
+					envelope.timestamp());
+		}
+		catch (RetryException ex) {
+			if (Thread.currentThread().isInterrupted() || isInterruption(ex)) {
+				throw new InterruptedException("Stopped while retrying message " + envelope.id());
+			}
+			Throwable cause = ex.getLastException();
+			logger.warn("Dead-lettering message " + envelope.id() + " on " + this.topic + " for group " + this.group
+					+ " after " + attempt[0] + " attempt(s): " + cause);
+			deadLetter(deadLetters, envelope, cause, attempt[0]);
+		}
+	}
+
+	private static boolean isInterruption(RetryState state) {
+		return state.getExceptions().stream().anyMatch(InterruptedException.class::isInstance)
+				|| (state instanceof RetryException ex && ex.getCause() instanceof InterruptedException);
+	}
+
+	private void deadLetter(DeadLetterSink sink, Envelope envelope, Throwable cause, int attempts) throws Exception {
+		sink.deadLetter(new DeadLetter(envelope, this.group, cause.getClass().getName(),
+				String.valueOf(cause.getMessage()), attempts, Instant.now()));
+		this.metrics.deadLettered(this.topic, this.group);
+	}
+
+	private record Handler<T>(Class<T> type, MessageHandler<T> delegate, JsonMapper jsonMapper) {
+
+		T read(Envelope envelope) {
+			T value = this.jsonMapper.readValue(envelope.payload(), this.type);
+			if (value == null) {
+				throw new IllegalArgumentException("Payload is JSON null");
+			}
+			return value;
+		}
+
+		@SuppressWarnings("unchecked")
+		void handle(Object payload, MessageContext context) throws Exception {
+			this.delegate.handle((T) payload, context);
+		}
+
+	}
+
+}

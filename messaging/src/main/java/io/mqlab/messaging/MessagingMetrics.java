@@ -1,0 +1,96 @@
+package io.mqlab.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Micrometer meters tagged by backend, topic and group.
+ */
+public final class MessagingMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Backend backend;
+
+	private final Map<String, AtomicInteger> backlogUsers = new ConcurrentHashMap<>();
+
+	public MessagingMetrics(MeterRegistry registry, Backend backend) {
+		this.registry = registry;
+		this.backend = backend;
+	}
+
+	void published(String topic) {
+		Counter.builder("mqlab.messages.published").tags(tags(topic)).register(this.registry).increment();
+	}
+
+	void publishFailed(String topic) {
+		Counter.builder("mqlab.messages.publish.failed").tags(tags(topic)).register(this.registry).increment();
+	}
+
+	void consumed(String topic, String group, Duration handling, Instant publishedAt) {
+		Tags tags = tags(topic).and("group", group);
+		Counter.builder("mqlab.messages.consumed").tags(tags).register(this.registry).increment();
+		Timer.builder("mqlab.handler.duration").tags(tags).register(this.registry).record(handling);
+		Duration latency = Duration.between(publishedAt, Instant.now());
+		Timer.builder("mqlab.end.to.end.latency")
+			.tags(tags)
+			.publishPercentileHistogram()
+			.register(this.registry)
+			.record(latency.isNegative() ? Duration.ZERO : latency);
+	}
+
+	void retried(String topic, String group) {
+		Counter.builder("mqlab.messages.retried")
+			.tags(tags(topic).and("group", group))
+			.register(this.registry)
+			.increment();
+	}
+
+	void deadLettered(String topic, String group) {
+		Counter.builder("mqlab.messages.dead.lettered")
+			.tags(tags(topic).and("group", group))
+			.register(this.registry)
+			.increment();
+	}
+
+	/**
+	 * Measures a group's backlog while at least one of its subscriptions runs here.
+	 * @return what stops measuring for that subscription (the gauge goes with the last)
+	 */
+	<S> Runnable backlog(String topic, String group, S state, ToDoubleFunction<S> value) {
+		String id = topic + "\u0000" + group;
+		Gauge gauge = Gauge.builder("mqlab.consumer.backlog", state, value)
+			.tags(tags(topic).and("group", group))
+			.register(this.registry);
+		this.backlogUsers.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
+		AtomicBoolean released = new AtomicBoolean();
+		return () -> {
+			if (released.compareAndSet(false, true) && this.backlogUsers.computeIfPresent(id,
+					(key, users) -> (users.decrementAndGet() == 0) ? null : users) == null) {
+				// nothing consumes here any more: stop asking the broker on every scrape
+				this.registry.remove(gauge);
+			}
+		};
+	}
+
+	public double count(String name, String topic) {
+		Counter counter = this.registry.find(name).tags(tags(topic)).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private Tags tags(String topic) {
+		return Tags.of("backend", this.backend.id(), "topic", topic);
+	}
+
+}

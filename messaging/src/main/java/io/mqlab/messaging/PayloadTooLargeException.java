@@ -1,0 +1,13 @@
+package io.mqlab.messaging;
+
+/**
+ * A payload is over {@code mqlab.messaging.max-payload-bytes}.
+ */
+public class PayloadTooLargeException extends IllegalArgumentException {
+
+	public PayloadTooLargeException(String topic, int bytes, int limit) {
+		super("Payload for topic '" + topic + "' is " + bytes + " bytes, over the limit of " + limit
+				+ " (mqlab.messaging.max-payload-bytes)");
+	}
+
+}

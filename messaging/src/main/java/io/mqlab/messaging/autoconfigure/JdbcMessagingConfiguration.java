@@ -1,0 +1,60 @@
+package io.mqlab.messaging.autoconfigure;
+
+import javax.sql.DataSource;
+
+import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.MessagingSchema;
+import io.mqlab.messaging.idempotency.IdempotentConsumer;
+import io.mqlab.messaging.outbox.Outbox;
+import io.mqlab.messaging.outbox.OutboxRelay;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What needs the service's own PostgreSQL database, whatever the backend: the library's
+ * tables, the idempotent-consumer helper and the transactional outbox.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBean({ DataSource.class, PlatformTransactionManager.class })
+class JdbcMessagingConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagingSchema messagingSchema(DataSource dataSource) {
+		return new MessagingSchema(dataSource);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdempotentConsumer idempotentConsumer(DataSource dataSource, PlatformTransactionManager transactionManager,
+			MessagingSchema schema) {
+		return new IdempotentConsumer(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Outbox outbox(DataSource dataSource, Messaging messaging, MessagingSchema schema) {
+		return new Outbox(new JdbcTemplate(dataSource), messaging);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "mqlab.messaging.outbox.relay-enabled", matchIfMissing = true)
+	OutboxRelay outboxRelay(DataSource dataSource, PlatformTransactionManager transactionManager, Messaging messaging,
+			Outbox outbox, MessagingProperties properties) {
+		MessagingProperties.Outbox settings = properties.getOutbox();
+		OutboxRelay relay = new OutboxRelay(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
+				messaging, settings.getPollInterval(), settings.getBatchSize(), settings.getRetention(),
+				properties.getPublishTimeout());
+		outbox.onCommit(relay::wakeUp);
+		return relay;
+	}
+
+}

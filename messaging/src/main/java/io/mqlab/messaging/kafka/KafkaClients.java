@@ -1,0 +1,278 @@
+package io.mqlab.messaging.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.ProducerListener;
+
+/**
+ * The Kafka clients the adapter shares, built from Spring Boot's factories (so
+ * {@code spring.kafka.*} and connection details apply) with the settings the contract
+ * needs on top, plus topic provisioning and naming.
+ */
+final class KafkaClients implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(KafkaClients.class);
+
+	private static final Pattern LEGAL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,120}");
+
+	private final DefaultKafkaProducerFactory<String, String> producerFactory;
+
+	private final KafkaTemplate<String, String> template;
+
+	private final ConsumerFactory<String, String> consumerFactory;
+
+	private final Admin admin;
+
+	private final String bootstrapServers;
+
+	private final int partitions;
+
+	private final short replicationFactor;
+
+	private final Duration timeout;
+
+	private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param producerConfig Boot's producer configuration
+	 * @param consumerConfig Boot's consumer configuration
+	 * @param adminConfig Boot's admin configuration
+	 * @param bootstrapServers where the broker is expected
+	 * @param partitions partitions of each topic
+	 * @param replicationFactor replication factor of each topic
+	 * @param timeout the publish timeout: bounds every blocking call to the broker
+	 */
+	KafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
+			Map<String, Object> adminConfig, String bootstrapServers, int partitions, short replicationFactor,
+			Duration timeout) {
+		this.bootstrapServers = bootstrapServers;
+		this.partitions = partitions;
+		this.replicationFactor = replicationFactor;
+		this.timeout = timeout;
+		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, timeout),
+				new StringSerializer(), new StringSerializer());
+		this.template = new KafkaTemplate<>(this.producerFactory);
+		this.template.setProducerListener(new ProducerListener<>() {
+			@Override
+			public void onError(ProducerRecord<String, String> record, RecordMetadata metadata, Exception ex) {
+				// The caller gets the failure via the future; log it, not the payload.
+				logger.warn("Kafka did not accept a record for " + record.topic() + ": " + ex);
+			}
+		});
+		this.consumerFactory = new DefaultKafkaConsumerFactory<>(consumerConfig(consumerConfig),
+				new StringDeserializer(), new StringDeserializer());
+		Map<String, Object> admin = new HashMap<>(adminConfig);
+		int requestTimeout = (int) Math.max(1000, timeout.toMillis() / 2);
+		admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+		admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(requestTimeout, timeout.toMillis()));
+		this.admin = Admin.create(admin);
+	}
+
+	/**
+	 * Durable and idempotent, and bounded so that an unreachable broker fails a publish
+	 * within the publish timeout instead of the client defaults (60 s to block, 2 min to
+	 * deliver).
+	 */
+	private static Map<String, Object> producerConfig(Map<String, Object> boot, Duration timeout) {
+		Map<String, Object> config = new HashMap<>(boot);
+		// A transactional producer needs a transaction per send; mqlab has none.
+		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+		long half = Math.max(1000, timeout.toMillis() / 2);
+		config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, half);
+		config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) half);
+		long linger = Long.parseLong(config.get(ProducerConfig.LINGER_MS_CONFIG).toString());
+		long request = Long.parseLong(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).toString());
+		config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+				(int) Math.max(timeout.toMillis(), linger + request));
+		return config;
+	}
+
+	/** Offsets are committed by mqlab once a message was handled, never automatically. */
+	private static Map<String, Object> consumerConfig(Map<String, Object> boot) {
+		Map<String, Object> config = new HashMap<>(boot);
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// Smaller polls than the client's 500: a stop or rebalance waits for one poll's
+		// records, and a crash may redeliver (flagged) that many per partition.
+		config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+		return config;
+	}
+
+	KafkaTemplate<String, String> template() {
+		return this.template;
+	}
+
+	ConsumerFactory<String, String> consumerFactory() {
+		return this.consumerFactory;
+	}
+
+	/** The most records one poll returns, so the most handled before a commit. */
+	int maxPollRecords() {
+		return Integer.parseInt(this.consumerFactory.getConfigurationProperties()
+			.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)
+			.toString());
+	}
+
+	Admin admin() {
+		return this.admin;
+	}
+
+	String bootstrapServers() {
+		return this.bootstrapServers;
+	}
+
+	int partitions() {
+		return this.partitions;
+	}
+
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	/** A short-lived consumer of the given group, for assign/seek reads. */
+	Consumer<String, String> consumer(String group) {
+		return this.consumerFactory.createConsumer(group, null, null, new Properties());
+	}
+
+	static String name(String value, String what) {
+		if (value == null || !LEGAL_NAME.matcher(value).matches()) {
+			throw new IllegalArgumentException(
+					"Invalid " + what + " '" + value + "': use 1 to 120 characters of [A-Za-z0-9._-]");
+		}
+		return value;
+	}
+
+	static String deadLetterTopic(String topic, String group) {
+		return name(topic, "topic") + "." + name(group, "group") + ".dlt";
+	}
+
+	/** The group whose committed offset marks the dead letters already replayed. */
+	static String replayedGroup(String group) {
+		return "mqlab-dlt-" + name(group, "group");
+	}
+
+	/** Creates the topic with the configured partitions, if it does not exist. */
+	void ensureTopic(String topic) {
+		ensure(List.of(new NewTopic(name(topic, "topic"), this.partitions, this.replicationFactor)));
+	}
+
+	/**
+	 * Creates the dead-letter topic of a group. One partition: dead letters are listed
+	 * and replayed in the order they failed.
+	 */
+	void ensureDeadLetterTopic(String topic, String group) {
+		ensure(List.of(new NewTopic(deadLetterTopic(topic, group), 1, this.replicationFactor)));
+	}
+
+	void ensureTopics(Collection<String> topics) {
+		List<NewTopic> missing = new ArrayList<>();
+		for (String topic : topics) {
+			missing.add(new NewTopic(name(topic, "topic"), this.partitions, this.replicationFactor));
+		}
+		ensure(missing);
+	}
+
+	private void ensure(List<NewTopic> topics) {
+		List<NewTopic> missing = topics.stream().filter((topic) -> !this.knownTopics.contains(topic.name())).toList();
+		if (missing.isEmpty()) {
+			return;
+		}
+		Map<String, KafkaFuture<Void>> results = this.admin
+			.createTopics(missing, new CreateTopicsOptions().timeoutMs((int) this.timeout.toMillis()))
+			.values();
+		for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+			try {
+				await(result.getValue());
+				logger.info("Created Kafka topic " + result.getKey());
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof TopicExistsException)) {
+					throw new IllegalStateException("Cannot create Kafka topic " + result.getKey() + " on "
+							+ this.bootstrapServers + ": " + ex.getCause(), ex.getCause());
+				}
+			}
+			this.knownTopics.add(result.getKey());
+		}
+	}
+
+	/** The partitions of a topic, empty when it does not exist. */
+	List<TopicPartition> partitionsOf(String topic) {
+		try {
+			return await(this.admin.describeTopics(List.of(topic), new DescribeTopicsOptions()).allTopicNames())
+				.get(topic)
+				.partitions()
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
+				return List.of();
+			}
+			throw new IllegalStateException("Cannot describe Kafka topic " + topic + ": " + ex.getCause(),
+					ex.getCause());
+		}
+	}
+
+	/** Waits for an admin result, bounded by the timeout. */
+	<T> T await(KafkaFuture<T> future) throws ExecutionException {
+		try {
+			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for Kafka", ex);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException(
+					"Kafka at " + this.bootstrapServers + " did not answer within " + this.timeout, ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.producerFactory.destroy();
+		this.admin.close(Duration.ofSeconds(2));
+	}
+
+}

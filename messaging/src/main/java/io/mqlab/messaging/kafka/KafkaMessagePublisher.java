@@ -1,0 +1,65 @@
+package io.mqlab.messaging.kafka;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessagePublisher;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Publishes envelopes as records keyed by the envelope key, so one key always lands on
+ * one partition (per-key order). The producer is idempotent with {@code acks=all}: a
+ * future completes once every in-sync replica has the record.
+ */
+final class KafkaMessagePublisher implements MessagePublisher {
+
+	private final KafkaClients clients;
+
+	KafkaMessagePublisher(KafkaClients clients) {
+		this.clients = clients;
+	}
+
+	@Override
+	public CompletableFuture<Void> publish(Envelope envelope) {
+		return publishAll(List.of(envelope));
+	}
+
+	/**
+	 * Sends in list order from the caller's thread: the producer batches them and, being
+	 * idempotent, keeps their order within each partition.
+	 */
+	@Override
+	public CompletableFuture<Void> publishAll(List<Envelope> envelopes) {
+		if (envelopes.isEmpty()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		// Built first: an invalid name or header fails the list before any send.
+		List<ProducerRecord<String, String>> records = new ArrayList<>(envelopes.size());
+		Set<String> topics = new LinkedHashSet<>();
+		for (Envelope envelope : envelopes) {
+			records.add(KafkaRecords.record(KafkaClients.name(envelope.topic(), "topic"), envelope));
+			topics.add(envelope.topic());
+		}
+		KafkaTemplate<String, String> template = this.clients.template();
+		List<CompletableFuture<?>> sent = new ArrayList<>(records.size());
+		try {
+			// Kafka would auto-create it with the broker's default partitions.
+			this.clients.ensureTopics(topics);
+			for (ProducerRecord<String, String> record : records) {
+				sent.add(template.send(record));
+			}
+		}
+		catch (RuntimeException ex) {
+			// No answer in time (topic creation, metadata): fail, do not hang.
+			sent.add(CompletableFuture.failedFuture(ex));
+		}
+		return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.mqlab.messaging.kafka;
+
+import io.mqlab.messaging.Backend;
+import io.mqlab.messaging.BrokerProbe;
+import io.mqlab.messaging.Capabilities;
+import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.DeadLetters;
+import io.mqlab.messaging.MessagePublisher;
+import io.mqlab.messaging.MessageSubscriber;
+import io.mqlab.messaging.autoconfigure.MessagingProperties;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
+
+/**
+ * Messaging over Kafka, on the clients Spring Boot configures from
+ * {@code spring.kafka.*}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "mqlab.messaging.backend", havingValue = "kafka")
+final class KafkaMessagingConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Capabilities kafkaCapabilities() {
+		return Capabilities.of(Backend.KAFKA, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY,
+				Capability.RETENTION, Capability.BACKLOG);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaClients kafkaMessagingClients(ProducerFactory<?, ?> producerFactory, ConsumerFactory<?, ?> consumerFactory,
+			KafkaAdmin kafkaAdmin, KafkaConnectionDetails connectionDetails, MessagingProperties properties) {
+		return new KafkaClients(producerFactory.getConfigurationProperties(),
+				consumerFactory.getConfigurationProperties(), kafkaAdmin.getConfigurationProperties(),
+				String.join(",", connectionDetails.getAdmin().getBootstrapServers()), properties.getPartitions(),
+				properties.getKafka().getReplicationFactor(), properties.getPublishTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagePublisher kafkaMessagePublisher(KafkaClients clients) {
+		return new KafkaMessagePublisher(clients);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageSubscriber kafkaMessageSubscriber(KafkaClients clients) {
+		return new KafkaMessageSubscriber(clients);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetters kafkaDeadLetters(KafkaClients clients) {
+		return new KafkaDeadLetters(clients);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BrokerProbe kafkaBrokerProbe(KafkaClients clients) {
+		return new KafkaBrokerProbe(clients);
+	}
+
+}

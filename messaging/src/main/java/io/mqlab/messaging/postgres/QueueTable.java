@@ -1,0 +1,293 @@
+package io.mqlab.messaging.postgres;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.mqlab.messaging.DeadLetter;
+import io.mqlab.messaging.Envelope;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The statements of the table queue. A group's pending messages are its rows in
+ * mqlab_delivery; a consumer claims the oldest rows that are the head of their key (no
+ * earlier row of the same key is left), which keeps at most one message per key in flight
+ * across all threads and processes; it leases them (visible_at in the future), and
+ * deletes them once handled. A lease that runs out (crashed consumer) makes the row
+ * claimable again, with attempts telling it was delivered before.
+ */
+final class QueueTable {
+
+	/** The channel publishers notify with the topic as payload. */
+	static final String CHANNEL = "mqlab_queue";
+
+	/** Stores an envelope once and one delivery row for every group of its topic. */
+	static final String INSERT_FOR_ALL_GROUPS = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
+			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key) "
+			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key) "
+			+ "SELECT m.topic, s.group_name, m.seq, m.msg_key FROM m JOIN mqlab_subscription s ON s.topic = m.topic";
+
+	/** Stores an envelope with a delivery row for one group only (a replay). */
+	static final String INSERT_FOR_ONE_GROUP = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
+			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key) "
+			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key) "
+			+ "SELECT m.topic, ?, m.seq, m.msg_key FROM m";
+
+	/** Notifies each topic of an array: new messages for all its groups. */
+	static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', t) FROM unnest(?) AS t";
+
+	/**
+	 * Between topic and group in the payload of a notification for one group: heads were
+	 * freed (not in the name alphabet).
+	 */
+	static final char GROUP_SEPARATOR = ':';
+
+	private static final String NOTIFY_GROUP = "SELECT pg_notify('" + CHANNEL + "', ?)";
+
+	private static final String PROVISION = """
+			INSERT INTO mqlab_subscription (topic, group_name) VALUES (?, ?) ON CONFLICT DO NOTHING
+			""";
+
+	/**
+	 * The claim. %s is empty or {@link #WINDOW}. Rows of other consumers are skipped
+	 * (SKIP LOCKED) and leased rows fail visible_at; a row whose key has an earlier row
+	 * left is not a head. Of the heads found it takes the older half (at most the limit):
+	 * a member keeps claiming the next message of the keys it holds, so one that took
+	 * every head would starve the other members of its group. Lease and attempts are set
+	 * in the same statement; the candidates not taken are unlocked when it ends.
+	 */
+	private static final String CLAIM = """
+			WITH candidates AS (
+			    SELECT d.id FROM mqlab_delivery d
+			    WHERE d.topic = ? AND d.group_name = ? AND d.visible_at <= now() %s
+			      AND (d.msg_key IS NULL OR NOT EXISTS (
+			        SELECT 1 FROM mqlab_delivery e
+			        WHERE e.topic = d.topic AND e.group_name = d.group_name
+			          AND e.msg_key = d.msg_key AND e.id < d.id))
+			    ORDER BY d.id
+			    LIMIT 2 * ?
+			    FOR UPDATE SKIP LOCKED),
+			taken AS (
+			    SELECT id FROM candidates ORDER BY id
+			    LIMIT least(?, (SELECT (count(*) + 1) / 2 FROM candidates))),
+			claimed AS (
+			    UPDATE mqlab_delivery d
+			    SET visible_at = now() + make_interval(secs => ?), attempts = d.attempts + 1, lease = ?
+			    FROM taken t WHERE d.id = t.id
+			    RETURNING d.id, d.attempts, d.message_seq)
+			SELECT c.id, c.attempts, m.message_id, m.topic, m.msg_key, m.type, m.headers::text AS headers,
+			    m.payload, m.published_at, m.published_nano
+			FROM claimed c JOIN mqlab_message m ON m.seq = c.message_seq
+			ORDER BY c.id
+			""";
+
+	/**
+	 * Looks only at the group's oldest rows. Without it, a claim while the few keys of a
+	 * deep backlog are all in flight reads every row of it to find no head.
+	 */
+	private static final String WINDOW = """
+			AND d.id <= (SELECT max(w.id) FROM (SELECT id FROM mqlab_delivery
+			    WHERE topic = ? AND group_name = ? ORDER BY id LIMIT ?) w)""";
+
+	private static final String CLAIM_WINDOWED = CLAIM.formatted(WINDOW);
+
+	private static final String CLAIM_ALL = CLAIM.formatted("");
+
+	/** Deletes a delivery we still lease and locks its message row (see ack). */
+	private static final String DELETE_DELIVERY = """
+			WITH d AS (DELETE FROM mqlab_delivery WHERE id = ? AND lease = ? RETURNING message_seq)
+			SELECT m.seq FROM mqlab_message m JOIN d ON m.seq = d.message_seq FOR UPDATE OF m
+			""";
+
+	/**
+	 * The same for many rows; message rows are locked in seq order so that two groups
+	 * acknowledging the same messages cannot deadlock.
+	 */
+	private static final String DELETE_DELIVERIES = """
+			WITH d AS (DELETE FROM mqlab_delivery WHERE id = ANY (?) AND lease = ANY (?) RETURNING id, message_seq)
+			SELECT d.id, m.seq FROM mqlab_message m JOIN d ON m.seq = d.message_seq ORDER BY m.seq FOR UPDATE OF m
+			""";
+
+	private static final String DELETE_MESSAGES_IF_DONE = """
+			DELETE FROM mqlab_message m WHERE m.seq = ANY (?)
+			AND NOT EXISTS (SELECT 1 FROM mqlab_delivery d WHERE d.message_seq = m.seq)
+			""";
+
+	private static final String INSERT_DEAD_LETTER = "INSERT INTO mqlab_dead_letter (" + EnvelopeColumns.NAMES
+			+ ", group_name, error_class, error_message, attempts, failed_at) VALUES (" + EnvelopeColumns.PLACEHOLDERS
+			+ ", ?, ?, ?, ?, ?)";
+
+	private static final String RELEASE = """
+			WITH r AS (UPDATE mqlab_delivery
+			    SET visible_at = now() + make_interval(secs => ?), lease = NULL, attempts = attempts - ?
+			    WHERE id = ? AND lease = ? RETURNING id)
+			SELECT pg_notify('%s', ?) FROM r
+			""".formatted(CHANNEL);
+
+	private static final String EXTEND = """
+			UPDATE mqlab_delivery SET visible_at = now() + make_interval(secs => ?)
+			WHERE id = ANY (?) AND lease = ANY (?)
+			""";
+
+	private static final String BACKLOG = "SELECT count(*) FROM mqlab_delivery WHERE topic = ? AND group_name = ?";
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final Duration leaseTime;
+
+	QueueTable(QueueDatabase database, Duration leaseTime) {
+		this.jdbc = database.jdbc();
+		this.transactions = database.transactions();
+		this.leaseTime = leaseTime;
+	}
+
+	Duration leaseTime() {
+		return this.leaseTime;
+	}
+
+	void provision(String topic, String group) {
+		this.jdbc.update(PROVISION, topic, group);
+	}
+
+	/**
+	 * Leases up to {@code limit} head rows of the group, oldest first, and no more than
+	 * half of those it finds.
+	 * @param window how many of the group's oldest rows to look at, or 0 for all
+	 */
+	List<Claimed> claim(String topic, String group, int limit, int window) {
+		UUID lease = UUID.randomUUID();
+		double seconds = this.leaseTime.toMillis() / 1000.0;
+		Object[] args = (window > 0) ? new Object[] { topic, group, topic, group, window, limit, limit, seconds, lease }
+				: new Object[] { topic, group, limit, limit, seconds, lease };
+		return this.jdbc.query((window > 0) ? CLAIM_WINDOWED : CLAIM_ALL,
+				(rs, rowNum) -> new Claimed(rs.getLong("id"), lease, rs.getInt("attempts"), EnvelopeColumns.read(rs)),
+				args);
+	}
+
+	/**
+	 * Deletes handled deliveries, and their messages once no group needs them, in one
+	 * transaction. The message rows are locked first, so of two groups acknowledging the
+	 * same message at once the second sees the first's delete and removes the message.
+	 * Other members of the group are notified: the next messages of those keys are
+	 * claimable now.
+	 * @return the ids deleted; a row missing was leased by another consumer after its
+	 * lease ran out
+	 */
+	Set<Long> ack(String topic, String group, Collection<Claimed> rows) {
+		Long[] ids = rows.stream().map(Claimed::id).toArray(Long[]::new);
+		UUID[] leases = rows.stream().map(Claimed::lease).distinct().toArray(UUID[]::new);
+		Set<Long> deleted = new HashSet<>();
+		this.transactions.executeWithoutResult((status) -> {
+			List<Long> seqs = this.jdbc.query(DELETE_DELIVERIES, (ps) -> {
+				ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
+				ps.setArray(2, ps.getConnection().createArrayOf("uuid", leases));
+			}, (rs, rowNum) -> {
+				deleted.add(rs.getLong(1));
+				return rs.getLong(2);
+			});
+			if (!seqs.isEmpty()) {
+				Long[] messages = seqs.toArray(Long[]::new);
+				this.jdbc.update(DELETE_MESSAGES_IF_DONE,
+						(ps) -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", messages)));
+				notifyGroup(topic, group);
+			}
+		});
+		return deleted;
+	}
+
+	/**
+	 * Stores the dead letter and deletes the delivery in one transaction.
+	 * @throws IllegalStateException when the lease ran out: the consumer that holds the
+	 * row now decides
+	 */
+	void deadLetter(Claimed row, DeadLetter deadLetter) {
+		this.transactions.executeWithoutResult((status) -> {
+			Long seq = lockLeased(row);
+			if (seq == null) {
+				throw new IllegalStateException("Lease on delivery " + row.id() + " of message " + row.envelope().id()
+						+ " ran out; another consumer has it now");
+			}
+			this.jdbc.update(INSERT_DEAD_LETTER, (ps) -> bindDeadLetter(ps, deadLetter));
+			this.jdbc.update(DELETE_MESSAGES_IF_DONE,
+					(ps) -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", new Long[] { seq })));
+			notifyGroup(row.envelope().topic(), deadLetter.group());
+		});
+	}
+
+	private Long lockLeased(Claimed row) {
+		List<Long> seqs = this.jdbc.queryForList(DELETE_DELIVERY, Long.class, row.id(), row.lease());
+		return seqs.isEmpty() ? null : seqs.get(0);
+	}
+
+	private static void bindDeadLetter(PreparedStatement ps, DeadLetter deadLetter) throws SQLException {
+		int i = EnvelopeColumns.bind(ps, 1, deadLetter.envelope());
+		ps.setString(i++, deadLetter.group());
+		ps.setString(i++, deadLetter.errorClass());
+		ps.setString(i++, deadLetter.errorMessage());
+		ps.setInt(i++, deadLetter.attempts());
+		ps.setObject(i, OffsetDateTime.ofInstant(deadLetter.failedAt(), ZoneOffset.UTC));
+	}
+
+	/**
+	 * Makes a row claimable again after {@code delay} (dispatch failed or stopping).
+	 * @param started whether a handler saw it; if not, the claim does not count as an
+	 * attempt (so the next delivery is not flagged as redelivered)
+	 */
+	void release(String group, Claimed row, Duration delay, boolean started) {
+		this.jdbc.query(RELEASE, (rs) -> {
+		}, delay.toMillis() / 1000.0, started ? 0 : 1, row.id(), row.lease(),
+				groupPayload(row.envelope().topic(), group));
+	}
+
+	private void notifyGroup(String topic, String group) {
+		this.jdbc.query(NOTIFY_GROUP, (rs) -> {
+		}, groupPayload(topic, group));
+	}
+
+	private static String groupPayload(String topic, String group) {
+		return topic + GROUP_SEPARATOR + group;
+	}
+
+	/** Renews the leases of rows this process still holds; returns how many it holds. */
+	int extend(Collection<Claimed> rows) {
+		if (rows.isEmpty()) {
+			return 0;
+		}
+		Long[] ids = rows.stream().map(Claimed::id).sorted().toArray(Long[]::new);
+		UUID[] leases = rows.stream().map(Claimed::lease).distinct().toArray(UUID[]::new);
+		return this.jdbc.update(EXTEND, (ps) -> {
+			ps.setDouble(1, this.leaseTime.toMillis() / 1000.0);
+			ps.setArray(2, ps.getConnection().createArrayOf("bigint", ids));
+			ps.setArray(3, ps.getConnection().createArrayOf("uuid", leases));
+		});
+	}
+
+	long backlog(String topic, String group) {
+		Long count = this.jdbc.queryForObject(BACKLOG, Long.class, topic, group);
+		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * A leased delivery.
+	 *
+	 * @param id the delivery row
+	 * @param lease the token of the claim that leased it
+	 * @param attempts how often it was claimed, this time included
+	 * @param envelope the message
+	 */
+	record Claimed(long id, UUID lease, int attempts, Envelope envelope) {
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.mqlab.messaging.rabbit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mqlab.messaging.Backend;
+import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessagePublisher;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/**
+ * Publishes persistent messages to the topic's exchange, routed by partition, and
+ * completes each future on the broker's publisher confirm (the message is then on every
+ * bound durable queue). Nacks, lost connections and missing confirms fail the future.
+ */
+final class RabbitMessagePublisher implements MessagePublisher {
+
+	private static final Log logger = LogFactory.getLog(RabbitMessagePublisher.class);
+
+	private final RabbitTemplate template;
+
+	private final RabbitTopology topology;
+
+	private final Duration publishTimeout;
+
+	private final MeterRegistry meters;
+
+	RabbitMessagePublisher(RabbitTemplate template, RabbitTopology topology, Duration publishTimeout,
+			MeterRegistry meters) {
+		this.template = template;
+		this.topology = topology;
+		this.publishTimeout = publishTimeout;
+		this.meters = meters;
+		this.template.setReturnsCallback(this::unroutable);
+	}
+
+	@Override
+	public CompletableFuture<Void> publish(Envelope envelope) {
+		try {
+			this.topology.declareExchange(envelope.topic());
+			return send(this.template, envelope);
+		}
+		catch (RuntimeException ex) {
+			this.topology.forgetExchange(envelope.topic());
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Sends the whole list on one channel (so the broker keeps its order), then waits for
+	 * all confirms together instead of one round trip per message.
+	 */
+	@Override
+	public CompletableFuture<Void> publishAll(List<Envelope> envelopes) {
+		if (envelopes.isEmpty()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		Set<String> topics = new LinkedHashSet<>();
+		envelopes.forEach((envelope) -> topics.add(envelope.topic()));
+		try {
+			topics.forEach(this.topology::declareExchange);
+			List<CompletableFuture<Void>> confirms = this.template.invoke((operations) -> {
+				List<CompletableFuture<Void>> futures = new ArrayList<>(envelopes.size());
+				for (Envelope envelope : envelopes) {
+					futures.add(send(operations, envelope));
+				}
+				return futures;
+			});
+			return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
+		}
+		catch (RuntimeException ex) {
+			topics.forEach(this.topology::forgetExchange);
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private CompletableFuture<Void> send(RabbitOperations operations, Envelope envelope) {
+		String topic = envelope.topic();
+		CorrelationData correlation = new CorrelationData();
+		operations.send(topic, Integer.toString(this.topology.partition(envelope.key())),
+				RabbitEnvelopes.toMessage(envelope), correlation);
+		return correlation.getFuture()
+			.orTimeout(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.thenAccept((confirm) -> {
+				if (!confirm.ack()) {
+					this.topology.forgetExchange(topic);
+					throw new AmqpException("RabbitMQ did not confirm message " + envelope.id() + " for topic " + topic
+							+ ": " + confirm.reason());
+				}
+			});
+	}
+
+	/**
+	 * The broker confirms a message no queue was bound for: no group subscribed or was
+	 * provisioned yet. Not an error (topics may be published before anyone listens), but
+	 * never silent.
+	 */
+	private void unroutable(ReturnedMessage returned) {
+		String topic = returned.getExchange();
+		if (topic.isEmpty()) {
+			// Sent straight to a queue (dead letters, replays): the sender fails it.
+			logger.warn("Queue '" + returned.getRoutingKey() + "' does not exist: " + returned.getReplyText());
+			return;
+		}
+		logger.warn("Message " + returned.getMessage().getMessageProperties().getMessageId() + " for topic '" + topic
+				+ "' reached no queue (" + returned.getReplyText() + "): no group has subscribed to or provisioned "
+				+ "the topic yet, so no group will receive it");
+		if (this.meters != null) {
+			Counter.builder("mqlab.messages.unroutable")
+				.description("Messages published while no group had a queue for the topic")
+				.tags("backend", Backend.RABBITMQ.id(), "topic", topic)
+				.register(this.meters)
+				.increment();
+		}
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.mqlab.messaging.redis;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.mqlab.messaging.DeadLetter;
+import io.mqlab.messaging.Envelope;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Envelope to stream-entry fields and back, and dead letters to JSON and back. Uses a
+ * mapper of its own so the wire format never depends on the application's Jackson
+ * settings. The payload stays opaque text (it may not even be valid JSON) and the
+ * timestamp keeps full precision (ISO-8601), so envelopes round-trip with equals.
+ */
+final class RedisEnvelopes {
+
+	static final String DEAD_LETTER_FIELD = "dead-letter";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+	};
+
+	private RedisEnvelopes() {
+	}
+
+	/** The XADD fields; a null key is left out (Redis has no null values). */
+	static Map<String, String> fields(Envelope envelope) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("id", envelope.id().toString());
+		if (envelope.key() != null) {
+			fields.put("key", envelope.key());
+		}
+		fields.put("type", envelope.type());
+		fields.put("timestamp", envelope.timestamp().toString());
+		fields.put("headers", JSON.writeValueAsString(envelope.headers()));
+		fields.put("payload", envelope.payload());
+		return fields;
+	}
+
+	/**
+	 * The envelope of an entry of a topic's stream.
+	 * @throws IllegalArgumentException when a required field is missing or malformed
+	 */
+	static Envelope envelope(String topic, Map<String, String> fields) {
+		try {
+			String headers = fields.get("headers");
+			return new Envelope(UUID.fromString(required(fields, "id")), topic, fields.get("key"), fields.get("type"),
+					Instant.parse(required(fields, "timestamp")),
+					(headers != null) ? JSON.readValue(headers, STRING_MAP) : Map.of(), required(fields, "payload"));
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("Not an mqlab envelope: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String required(Map<String, String> fields, String name) {
+		String value = fields.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("field '" + name + "' is missing");
+		}
+		return value;
+	}
+
+	static String json(DeadLetter deadLetter) {
+		Envelope envelope = deadLetter.envelope();
+		return JSON.writeValueAsString(
+				new StoredDeadLetter(envelope.topic(), fields(envelope), deadLetter.group(), deadLetter.errorClass(),
+						deadLetter.errorMessage(), deadLetter.attempts(), deadLetter.failedAt().toString()));
+	}
+
+	static DeadLetter deadLetter(String json) {
+		StoredDeadLetter stored = JSON.readValue(json, StoredDeadLetter.class);
+		return new DeadLetter(envelope(stored.topic(), stored.envelope()), stored.group(), stored.errorClass(),
+				stored.errorMessage(), stored.attempts(), Instant.parse(stored.failedAt()));
+	}
+
+	/** The JSON form of a dead letter: the envelope as its stream fields. */
+	record StoredDeadLetter(String topic, Map<String, String> envelope, String group, String errorClass,
+			String errorMessage, int attempts, String failedAt) {
+
+	}
+
+}

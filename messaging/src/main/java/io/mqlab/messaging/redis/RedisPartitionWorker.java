@@ -1,0 +1,365 @@
+package io.mqlab.messaging.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.mqlab.messaging.DeadLetter;
+import io.mqlab.messaging.Envelope;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
+import org.springframework.data.redis.core.StreamOperations;
+
+/**
+ * One worker thread of a subscription: reads the partitions assigned to it, in order, and
+ * acknowledges each entry once the dispatcher returned.
+ * <ul>
+ * <li>On taking a partition it first claims what a previous (crashed or departed) owner
+ * left pending, and waits while entries delivered less than the visibility timeout ago
+ * are still held by another consumer, so nothing overtakes them.</li>
+ * <li>Its own pending entries (XREADGROUP 0) come before new ones (XREADGROUP &gt;):
+ * after a failed dispatch, a lost acknowledgement or a takeover, order holds. Pending and
+ * claimed entries are flagged as redelivered.</li>
+ * <li>It loops inside one template session, so its blocking XREADGROUP runs on the
+ * session's dedicated connection: Lettuce shares one native connection between threads
+ * and Spring Data Redis moves blocking commands off it, onto a dedicated connection per
+ * {@code RedisConnection}; reusing the session keeps that one connection instead of
+ * opening one per read.</li>
+ * <li>Connection errors are logged, backed off and retried with a fresh session.</li>
+ * </ul>
+ */
+final class RedisPartitionWorker {
+
+	private static final Log logger = LogFactory.getLog(RedisPartitionWorker.class);
+
+	private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final long TAKE_OVER_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+	private static final long MAX_BACKOFF_MILLIS = 2000;
+
+	private final RedisSubscription subscription;
+
+	private final List<PartitionLease> leases = new CopyOnWriteArrayList<>();
+
+	private final Thread thread;
+
+	private final Consumer consumer;
+
+	private final StreamReadOptions newEntries;
+
+	private final StreamReadOptions pendingEntries;
+
+	private int failures;
+
+	RedisPartitionWorker(RedisSubscription subscription, String name) {
+		this.subscription = subscription;
+		this.consumer = Consumer.from(subscription.group, subscription.member);
+		int batch = subscription.settings.batchSize();
+		Duration block = subscription.settings.blockTimeout();
+		this.newEntries = StreamReadOptions.empty().count(batch).block(block);
+		this.pendingEntries = StreamReadOptions.empty().count(batch);
+		this.thread = new Thread(this::run, name);
+		this.thread.setDaemon(true);
+	}
+
+	void start() {
+		this.thread.start();
+	}
+
+	void assign(PartitionLease lease) {
+		this.leases.add(lease);
+		wake();
+	}
+
+	int leaseCount() {
+		return this.leases.size();
+	}
+
+	void wake() {
+		LockSupport.unpark(this.thread);
+	}
+
+	boolean isAlive() {
+		return this.thread.isAlive() && this.thread != Thread.currentThread();
+	}
+
+	void interrupt() {
+		this.thread.interrupt();
+	}
+
+	void join(long millis) {
+		if (this.thread == Thread.currentThread()) {
+			return;
+		}
+		try {
+			this.thread.join(Math.max(millis, 1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void run() {
+		try {
+			while (!this.subscription.isStopping()) {
+				try {
+					this.subscription.template.execute(new SessionCallback<Void>() {
+						@Override
+						public <K, V> Void execute(RedisOperations<K, V> operations) throws DataAccessException {
+							serve();
+							return null;
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					failed(ex);
+				}
+			}
+		}
+		finally {
+			this.leases.forEach(this::letGo);
+			// An interrupt was meant for the handler (stop timed out): do not leak it.
+			Thread.interrupted();
+		}
+	}
+
+	private void serve() {
+		StreamOperations<String, String, String> streams = this.subscription.template.opsForStream();
+		while (!this.subscription.isStopping()) {
+			List<PartitionLease> readable = readable();
+			if (readable.isEmpty()) {
+				LockSupport.parkNanos(this, IDLE_NANOS);
+				continue;
+			}
+			if (!readPending(streams, readable)) {
+				readNew(streams, readable);
+			}
+			if (this.failures > 0) {
+				logger.info(this + " reads again");
+				this.failures = 0;
+			}
+		}
+	}
+
+	/** The assigned partitions that can be read now; lets go of those to give back. */
+	private List<PartitionLease> readable() {
+		List<PartitionLease> readable = new ArrayList<>();
+		for (PartitionLease lease : this.leases) {
+			if (lease.lost || lease.releaseRequested) {
+				letGo(lease);
+			}
+			else if (lease.isValid() && (lease.ready || takeOver(lease))) {
+				readable.add(lease);
+			}
+		}
+		return readable;
+	}
+
+	private boolean takeOver(PartitionLease lease) {
+		long now = System.nanoTime();
+		if (now - lease.nextTakeOver < 0) {
+			return false;
+		}
+		Long held = this.subscription.template.execute(RedisScripts.TAKE_OVER, List.of(lease.stream, lease.leaseKey),
+				this.subscription.group, this.subscription.member, Long.toString(this.subscription.leaseMillis()));
+		if (held == null || held < 0) {
+			lease.lost = true;
+			letGo(lease);
+			return false;
+		}
+		if (held > 0) {
+			if (!lease.waitingLogged) {
+				logger.info(this + " waits for " + held + " entries of " + lease
+						+ " held by a previous owner to become claimable (mqlab.messaging.visibility-timeout)");
+				lease.waitingLogged = true;
+			}
+			lease.nextTakeOver = now + TAKE_OVER_RETRY_NANOS;
+			return false;
+		}
+		lease.ready = true;
+		lease.readPending = true;
+		return true;
+	}
+
+	private void letGo(PartitionLease lease) {
+		this.leases.remove(lease);
+		lease.drained = true;
+		this.subscription.wakeLeaseThread();
+	}
+
+	/** Reads own pending entries first; returns whether there were any. */
+	@SuppressWarnings("unchecked")
+	private boolean readPending(StreamOperations<String, String, String> streams, List<PartitionLease> readable) {
+		boolean read = false;
+		for (PartitionLease lease : readable) {
+			if (!lease.readPending) {
+				continue;
+			}
+			List<MapRecord<String, String, String>> records = streams.read(this.consumer, this.pendingEntries,
+					StreamOffset.create(lease.stream, ReadOffset.from("0")));
+			if (records == null || records.isEmpty()) {
+				lease.readPending = false;
+			}
+			else {
+				read = true;
+				handle(streams, lease, records, true);
+			}
+		}
+		return read;
+	}
+
+	@SuppressWarnings("unchecked")
+	private void readNew(StreamOperations<String, String, String> streams, List<PartitionLease> readable) {
+		StreamOffset<String>[] offsets = readable.stream()
+			.map((lease) -> StreamOffset.create(lease.stream, ReadOffset.lastConsumed()))
+			.toArray(StreamOffset[]::new);
+		List<MapRecord<String, String, String>> records = streams.read(this.consumer, this.newEntries, offsets);
+		if (records == null || records.isEmpty()) {
+			return;
+		}
+		Map<String, List<MapRecord<String, String, String>>> byStream = new LinkedHashMap<>();
+		for (MapRecord<String, String, String> record : records) {
+			byStream.computeIfAbsent(record.getStream(), (stream) -> new ArrayList<>()).add(record);
+		}
+		for (PartitionLease lease : readable) {
+			List<MapRecord<String, String, String>> batch = byStream.get(lease.stream);
+			if (batch != null) {
+				handle(streams, lease, batch, false);
+			}
+		}
+	}
+
+	/**
+	 * An entry that is not an mqlab envelope goes to the dead letters at once, as it was
+	 * (its fields as JSON), under an id derived from its stream position.
+	 * @return whether the dead letter was stored (only then may the entry be acked)
+	 */
+	private boolean deadLetterUnreadable(PartitionLease lease, MapRecord<String, String, String> record,
+			IllegalArgumentException cause) {
+		String position = lease.stream + "/" + record.getId();
+		Envelope raw = new Envelope(UUID.nameUUIDFromBytes(position.getBytes(StandardCharsets.UTF_8)),
+				this.subscription.topic, null, "", Instant.now(), Map.of("mqlab-stream-entry", position),
+				JsonMapper.shared().writeValueAsString(record.getValue()));
+		try {
+			this.subscription.sink.deadLetter(new DeadLetter(raw, this.subscription.group, cause.getClass().getName(),
+					cause.getMessage(), 0, Instant.now()));
+			logger.warn("Dead-lettered entry " + position + ", not an mqlab message: " + cause.getMessage());
+			return true;
+		}
+		catch (Exception ex) {
+			logger.warn("Could not dead-letter unreadable entry " + position + ", it stays pending: " + ex);
+			return false;
+		}
+	}
+
+	/**
+	 * Dispatches entries in order. Stops after the entry in hand (the rest stays pending:
+	 * read again first, or handed over with the partition) when stopping, when the
+	 * partition goes to another member or when a dispatch fails.
+	 */
+	private void handle(StreamOperations<String, String, String> streams, PartitionLease lease,
+			List<MapRecord<String, String, String>> records, boolean redelivered) {
+		for (MapRecord<String, String, String> record : records) {
+			if (this.subscription.isStopping() || lease.lost || lease.releaseRequested || !lease.isValid()) {
+				lease.readPending = true;
+				return;
+			}
+			Envelope envelope;
+			try {
+				envelope = RedisEnvelopes.envelope(this.subscription.topic, record.getValue());
+			}
+			catch (IllegalArgumentException ex) {
+				if (!deadLetterUnreadable(lease, record, ex)) {
+					lease.readPending = true;
+					backOff();
+					return;
+				}
+				streams.acknowledge(lease.stream, this.subscription.group, record.getId());
+				continue;
+			}
+			try {
+				this.subscription.dispatcher.dispatch(envelope, redelivered, this.subscription.sink);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				lease.readPending = true;
+				return;
+			}
+			catch (Exception | Error ex) {
+				// Errors too (e.g. an assertion in a handler): the thread must live on.
+				logger.warn("Message " + envelope.id() + " of " + lease + " stays pending for group '"
+						+ this.subscription.group + "' and is read again: " + ex);
+				lease.readPending = true;
+				backOff();
+				return;
+			}
+			streams.acknowledge(lease.stream, this.subscription.group, record.getId());
+		}
+	}
+
+	private void failed(RuntimeException ex) {
+		if (this.failures == 0) {
+			logger.warn(this + " failed to read, retrying with backoff: " + ex);
+		}
+		else {
+			logger.debug(this + " failed to read again: " + ex);
+		}
+		// Entries may have been delivered without our seeing them: read pending first.
+		this.leases.forEach((lease) -> lease.readPending = true);
+		if (isNoGroup(ex)) {
+			// Redis lost the groups (e.g. restarted without persistence): create them
+			// again.
+			this.leases.forEach((lease) -> lease.ready = false);
+			try {
+				this.subscription.provision();
+			}
+			catch (RuntimeException provisionFailure) {
+				logger.debug("Could not provision the groups again: " + provisionFailure);
+			}
+		}
+		backOff();
+	}
+
+	private void backOff() {
+		this.failures++;
+		long millis = Math.min(100L << Math.min(this.failures - 1, 10), MAX_BACKOFF_MILLIS);
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (!this.subscription.isStopping() && deadline - System.nanoTime() > 0) {
+			LockSupport.parkNanos(this, deadline - System.nanoTime());
+		}
+	}
+
+	private static boolean isNoGroup(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("NOGROUP")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public String toString() {
+		return "worker " + this.thread.getName();
+	}
+
+}

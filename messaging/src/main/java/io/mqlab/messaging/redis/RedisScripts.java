@@ -1,0 +1,207 @@
+package io.mqlab.messaging.redis;
+
+import java.util.List;
+
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The Lua scripts of the adapter. Each one makes a step atomic that would otherwise race
+ * between group members: checking a lease and acting on it, or moving a dead letter back
+ * to its stream. Time comes from the Redis server ({@code TIME}) so members on hosts with
+ * different clocks agree.
+ */
+final class RedisScripts {
+
+	/**
+	 * XGROUP CREATE on every partition stream, creating the streams too (MKSTREAM). A new
+	 * group starts at 0, so it reads the history the streams retain; BUSYGROUP means it
+	 * exists already. KEYS: streams; ARGV: group.
+	 */
+	static final RedisScript<Long> PROVISION = new DefaultRedisScript<>("""
+			for _, key in ipairs(KEYS) do
+			  local reply = redis.pcall('XGROUP', 'CREATE', key, ARGV[1], '0', 'MKSTREAM')
+			  if type(reply) == 'table' and reply.err and not string.find(reply.err, 'BUSYGROUP', 1, true) then
+			    return redis.error_reply(reply.err)
+			  end
+			end
+			return #KEYS
+			""", Long.class);
+
+	/**
+	 * Moves the group back on every partition (XGROUP SETID), creating it where missing.
+	 * KEYS: streams; ARGV: group, last id the group counts as delivered.
+	 */
+	static final RedisScript<Long> REWIND = new DefaultRedisScript<>("""
+			for _, key in ipairs(KEYS) do
+			  local reply = redis.pcall('XGROUP', 'CREATE', key, ARGV[1], '0', 'MKSTREAM')
+			  if type(reply) == 'table' and reply.err and not string.find(reply.err, 'BUSYGROUP', 1, true) then
+			    return redis.error_reply(reply.err)
+			  end
+			  redis.call('XGROUP', 'SETID', key, ARGV[1], ARGV[2])
+			end
+			return #KEYS
+			""", Long.class);
+
+	/**
+	 * One heartbeat of a group member: records it in the member registry, drops members
+	 * that stopped beating, renews the member's partition leases and, if allowed, takes
+	 * free partitions up to its fair share, ceil(partitions / live members). KEYS:
+	 * members, then the lease of each partition; ARGV: member, ttl ms, '1' to take free
+	 * partitions, the partition to try first. Returns live members, share, then the
+	 * partitions the member holds.
+	 */
+	@SuppressWarnings("rawtypes")
+	static final RedisScript<List> TICK = new DefaultRedisScript<>("""
+			local time = redis.call('TIME')
+			local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+			local ttl = tonumber(ARGV[2])
+			redis.call('ZADD', KEYS[1], now, ARGV[1])
+			redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
+			redis.call('PEXPIRE', KEYS[1], ttl * 2)
+			local live = redis.call('ZCARD', KEYS[1])
+			local n = #KEYS - 1
+			local share = math.ceil(n / live)
+			local result = { live, share }
+			for p = 0, n - 1 do
+			  if redis.call('GET', KEYS[p + 2]) == ARGV[1] then
+			    redis.call('PEXPIRE', KEYS[p + 2], ttl)
+			    result[#result + 1] = p
+			  end
+			end
+			if ARGV[3] == '1' then
+			  local first = tonumber(ARGV[4])
+			  for i = 0, n - 1 do
+			    if #result - 2 >= share then
+			      break
+			    end
+			    local p = (first + i) % n
+			    if redis.call('SET', KEYS[p + 2], ARGV[1], 'NX', 'PX', ttl) then
+			      result[#result + 1] = p
+			    end
+			  end
+			end
+			return result
+			""", List.class);
+
+	/**
+	 * Taking over a partition whose lease the member holds: claims (XAUTOCLAIM) what
+	 * other consumers left pending for at least the visibility timeout, deletes consumers
+	 * that hold nothing, and counts what others still hold (entries delivered less than
+	 * the visibility timeout ago, which must not be overtaken). KEYS: stream, lease;
+	 * ARGV: group, member, min idle ms. Returns -1 when the lease is not the member's.
+	 */
+	static final RedisScript<Long> TAKE_OVER = new DefaultRedisScript<>(
+			"""
+					if redis.call('GET', KEYS[2]) ~= ARGV[2] then
+					  return -1
+					end
+					local cursor = '0-0'
+					repeat
+					  local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 500, 'JUSTID')
+					  cursor = claimed[1]
+					until cursor == '0-0'
+					local held = 0
+					for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+					  local info = {}
+					  for i = 1, #consumer, 2 do
+					    info[consumer[i]] = consumer[i + 1]
+					  end
+					  if info['name'] ~= ARGV[2] then
+					    if info['pending'] > 0 then
+					      held = held + info['pending']
+					    else
+					      redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+					    end
+					  end
+					end
+					return held
+					""",
+			Long.class);
+
+	/**
+	 * Gives a partition back: the member's unacknowledged entries are marked idle (XCLAIM
+	 * IDLE, delivery count unchanged) so the next owner claims them at once instead of
+	 * waiting for the visibility timeout, and the lease is deleted if it is still the
+	 * member's. KEYS: stream, lease; ARGV: group, member, idle ms. Returns how many
+	 * entries were handed over.
+	 */
+	static final RedisScript<Long> RELEASE = new DefaultRedisScript<>("""
+			local handed = 0
+			if redis.call('EXISTS', KEYS[1]) == 1 then
+			  local from = '-'
+			  while true do
+			    local pending = redis.pcall('XPENDING', KEYS[1], ARGV[1], from, '+', 500, ARGV[2])
+			    if pending.err or #pending == 0 then
+			      break
+			    end
+			    local args = {}
+			    for i, entry in ipairs(pending) do
+			      args[i] = entry[1]
+			    end
+			    from = '(' .. pending[#pending][1]
+			    args[#args + 1] = 'IDLE'
+			    args[#args + 1] = ARGV[3]
+			    args[#args + 1] = 'JUSTID'
+			    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, unpack(args))
+			    handed = handed + #pending
+			  end
+			  if handed == 0 then
+			    redis.pcall('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+			  end
+			end
+			if redis.call('GET', KEYS[2]) == ARGV[2] then
+			  redis.call('DEL', KEYS[2])
+			end
+			return handed
+			""", Long.class);
+
+	/**
+	 * What a group has not handled yet: per partition, the entries not yet delivered
+	 * (XINFO GROUPS lag; counted when Redis cannot tell, e.g. after XGROUP SETID) plus
+	 * those delivered but not acknowledged. KEYS: streams; ARGV: group.
+	 */
+	static final RedisScript<Long> BACKLOG = new DefaultRedisScript<>("""
+			local total = 0
+			for _, key in ipairs(KEYS) do
+			  if redis.call('EXISTS', key) == 1 then
+			    for _, group in ipairs(redis.call('XINFO', 'GROUPS', key)) do
+			      local info = {}
+			      for i = 1, #group, 2 do
+			        info[group[i]] = group[i + 1]
+			      end
+			      if info['name'] == ARGV[1] then
+			        local lag = info['lag']
+			        if type(lag) ~= 'number' then
+			          lag = #redis.call('XRANGE', key, '(' .. info['last-delivered-id'], '+')
+			        end
+			        total = total + info['pending'] + lag
+			      end
+			    end
+			  end
+			end
+			return total
+			""", Long.class);
+
+	/**
+	 * Moves one dead letter back to its partition stream: XADD first, then XDEL, so a
+	 * failure loses nothing. KEYS: dead letters, stream; ARGV: dead-letter entry id, then
+	 * the envelope's fields and values. Returns 0 if the dead letter was already gone.
+	 */
+	static final RedisScript<Long> REPLAY = new DefaultRedisScript<>("""
+			if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then
+			  return 0
+			end
+			local fields = {}
+			for i = 2, #ARGV do
+			  fields[i - 1] = ARGV[i]
+			end
+			redis.call('XADD', KEYS[2], '*', unpack(fields))
+			redis.call('XDEL', KEYS[1], ARGV[1])
+			return 1
+			""", Long.class);
+
+	private RedisScripts() {
+	}
+
+}

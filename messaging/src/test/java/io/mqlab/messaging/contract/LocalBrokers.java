@@ -1,0 +1,50 @@
+package io.mqlab.messaging.contract;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * The brokers the tests use on loopback. A test never skips when one is missing: it fails
+ * and says how to start it.
+ */
+public final class LocalBrokers {
+
+	public static final String HOST = "127.0.0.1";
+
+	public static final int POSTGRES_PORT = 5432;
+
+	public static final int REDIS_PORT = 6379;
+
+	public static final int RABBITMQ_PORT = 5672;
+
+	public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+	private LocalBrokers() {
+	}
+
+	public static void require(String name, int port, String howToStart) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(HOST, port), 2000);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(name + " is not reachable at " + HOST + ":" + port + ". Start it with: "
+					+ howToStart + " (or run ./scripts/services.sh start)", ex);
+		}
+	}
+
+	public static void requirePostgres() {
+		require("PostgreSQL", POSTGRES_PORT,
+				"pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
+	}
+
+	public static void requireRedis() {
+		require("Redis", REDIS_PORT,
+				"redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no");
+	}
+
+	public static void requireRabbit() {
+		require("RabbitMQ", RABBITMQ_PORT, "rabbitmq-server -detached");
+	}
+
+}

@@ -1,0 +1,653 @@
+package io.mqlab.messaging.contract;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mqlab.messaging.Backend;
+import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.DeadLetter;
+import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessageContext;
+import io.mqlab.messaging.MessageHeaders;
+import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.PayloadTooLargeException;
+import io.mqlab.messaging.PublishFailedException;
+import io.mqlab.messaging.RetrySettings;
+import io.mqlab.messaging.SubscriptionSpec;
+import io.mqlab.messaging.UnsupportedCapabilityException;
+import io.mqlab.messaging.idempotency.IdempotentConsumer;
+import io.mqlab.messaging.outbox.Outbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The messaging contract, proved against a real broker. One subclass per backend supplies
+ * how to reach its broker (directly and through a {@link TcpProxy} that can cut it off)
+ * and what it declares it can do.
+ */
+public abstract class MessagingContractTests {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+	private final List<ConfigurableApplicationContext> contexts = new CopyOnWriteArrayList<>();
+
+	private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+	private final List<TcpProxy> proxies = new CopyOnWriteArrayList<>();
+
+	protected String topic;
+
+	protected abstract Backend backend();
+
+	/** Properties that connect a context directly to the broker. */
+	protected abstract Map<String, Object> brokerProperties();
+
+	/** The port of the broker, for a {@link TcpProxy} in front of it. */
+	protected abstract int brokerPort();
+
+	/** Properties that connect a context to the broker through a proxy on this port. */
+	protected abstract Map<String, Object> brokerPropertiesVia(int proxyPort);
+
+	/** What this backend must declare, no more and no less. */
+	protected abstract Set<Capability> expectedCapabilities();
+
+	@BeforeEach
+	void uniqueTopic() {
+		LocalBrokers.requirePostgres();
+		this.topic = "contract-" + backend().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	@AfterEach
+	void stopEverything() {
+		this.processes.forEach(Process::destroyForcibly);
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.proxies.forEach(TcpProxy::close);
+	}
+
+	// ---- item 1 and 2: publish, envelope, typed handlers
+
+	@Test
+	void deliversATypedPayloadInAFullEnvelope() {
+		Messaging messaging = messaging(member());
+		ConcurrentLinkedQueue<MessageContext> received = new ConcurrentLinkedQueue<>();
+		ConcurrentLinkedQueue<Numbered> payloads = new ConcurrentLinkedQueue<>();
+		messaging.subscribe(this.topic, "g1", Numbered.class, (payload, context) -> {
+			payloads.add(payload);
+			received.add(context);
+		});
+		Instant before = Instant.now();
+		var receipt = messaging.publish(
+				new OutgoingMessage(null, this.topic, "k1", new Numbered("k1", 1), Map.of("tenant", "acme"), null));
+		await().atMost(PATIENCE).until(() -> received.size() == 1);
+		Envelope envelope = received.peek().envelope();
+		assertThat(payloads).containsExactly(new Numbered("k1", 1));
+		assertThat(envelope.id()).isEqualTo(receipt.id());
+		assertThat(envelope.topic()).isEqualTo(this.topic);
+		assertThat(envelope.key()).isEqualTo("k1");
+		assertThat(envelope.type()).isEqualTo("Numbered");
+		assertThat(envelope.timestamp()).isBetween(before.minusSeconds(1), Instant.now());
+		assertThat(envelope.headers()).containsEntry("tenant", "acme")
+			.containsEntry(MessageHeaders.CORRELATION_ID, receipt.id().toString());
+		assertThat(envelope.header(MessageHeaders.TRACEPARENT)).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+		assertThat(received.peek().group()).isEqualTo("g1");
+		assertThat(received.peek().attempt()).isEqualTo(1);
+	}
+
+	@Test
+	void carriesCorrelationCausationAndTraceToMessagesPublishedByAHandler() {
+		Messaging messaging = messaging(member());
+		String next = this.topic + "-next";
+		ConcurrentLinkedQueue<Envelope> second = new ConcurrentLinkedQueue<>();
+		messaging.subscribe(this.topic, "relay", Numbered.class,
+				(payload, context) -> messaging.publish(next, payload.key(), new Numbered(payload.key(), 2)));
+		messaging.subscribe(next, "end", Numbered.class, (payload, context) -> second.add(context.envelope()));
+		var first = messaging.publish(this.topic, "k", new Numbered("k", 1));
+		await().atMost(PATIENCE).until(() -> second.size() == 1);
+		Envelope caused = second.peek();
+		assertThat(caused.header(MessageHeaders.CAUSATION_ID)).isEqualTo(first.id().toString());
+		assertThat(caused.header(MessageHeaders.CORRELATION_ID)).isEqualTo(first.id().toString());
+		assertThat(caused.id()).isNotEqualTo(first.id());
+	}
+
+	@Test
+	void rejectsAPayloadOverTheSizeLimit() {
+		Messaging messaging = messaging(member(Map.of("mqlab.messaging.max-payload-bytes", 1024)));
+		assertThatThrownBy(() -> messaging.publish(this.topic, "k", "x".repeat(2000)))
+			.isInstanceOf(PayloadTooLargeException.class)
+			.hasMessageContaining("mqlab.messaging.max-payload-bytes");
+	}
+
+	// ---- item 3: groups
+
+	@Test
+	void membersOfAGroupShareItsMessagesAndEveryGroupGetsEveryMessage() {
+		Messaging first = messaging(member());
+		Messaging second = messaging(member());
+		Recorder shared = new Recorder();
+		Recorder other = new Recorder();
+		first.subscribe(this.topic, "shared", Numbered.class, shared.handler("first"));
+		second.subscribe(this.topic, "shared", Numbered.class, shared.handler("second"));
+		second.subscribe(this.topic, "other", Numbered.class, other.handler("second"));
+		AtomicInteger published = new AtomicInteger();
+		// Publish in rounds until both members have had a share (groups may take a moment
+		// to balance), then check that nothing was lost or handled twice.
+		await().atMost(PATIENCE).until(() -> {
+			List<OutgoingMessage> round = new ArrayList<>();
+			for (int i = 0; i < 50; i++) {
+				int n = published.incrementAndGet();
+				round.add(OutgoingMessage.of(this.topic, "k" + (n % 40), new Numbered("k" + (n % 40), n)));
+			}
+			first.publishAll(round);
+			return shared.members().size() == 2;
+		});
+		int total = published.get();
+		await().atMost(PATIENCE).until(() -> shared.distinctKeySeqs().size() == total);
+		await().atMost(PATIENCE).until(() -> other.distinctKeySeqs().size() == total);
+		assertThat(shared.unexplainedDuplicates()).isEmpty();
+		assertThat(other.unexplainedDuplicates()).isEmpty();
+	}
+
+	@Test
+	void keepsMessagesForAGroupWhileItHasNoConsumer() {
+		Messaging publisher = messaging(member());
+		publisher.provision(this.topic, "late");
+		for (int i = 1; i <= 10; i++) {
+			publisher.publish(this.topic, "k", new Numbered("k", i));
+		}
+		Messaging late = messaging(member());
+		Recorder recorder = new Recorder();
+		late.subscribe(this.topic, "late", Numbered.class, recorder.handler("late"));
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 10);
+		assertThat(recorder.orderViolations()).isEmpty();
+	}
+
+	@Test
+	void stoppedSubscriptionResumesWhereItLeftOff() {
+		Messaging messaging = messaging(member());
+		Recorder recorder = new Recorder();
+		var subscription = messaging.subscribe(this.topic, "resume", Numbered.class, recorder.handler("a"));
+		messaging.publish(this.topic, "k", new Numbered("k", 1));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+		subscription.stop();
+		assertThat(subscription.isRunning()).isFalse();
+		for (int i = 2; i <= 5; i++) {
+			messaging.publish(this.topic, "k", new Numbered("k", i));
+		}
+		messaging.subscribe(this.topic, "resume", Numbered.class, recorder.handler("b"));
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 5);
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+		assertThat(recorder.orderViolations()).isEmpty();
+	}
+
+	// ---- item 4 and 5: per-key order at scale, crash redelivery
+
+	@Test
+	void keepsPerKeyOrderAcrossConcurrentConsumersAtScale() {
+		int keys = 200;
+		int perKey = 100;
+		Messaging first = messaging(member());
+		Messaging second = messaging(member());
+		Recorder recorder = new Recorder();
+		RetrySettings retry = RetrySettings.DEFAULT;
+		first.subscribe(new SubscriptionSpec(this.topic, "scale", 2), Numbered.class, retry, recorder.handler("first"));
+		second.subscribe(new SubscriptionSpec(this.topic, "scale", 2), Numbered.class, retry,
+				recorder.handler("second"));
+		for (int seq = 1; seq <= perKey; seq += 5) {
+			List<OutgoingMessage> batch = new ArrayList<>();
+			for (int s = seq; s < seq + 5; s++) {
+				for (int k = 0; k < keys; k++) {
+					batch.add(OutgoingMessage.of(this.topic, "key-" + k, new Numbered("key-" + k, s)));
+				}
+			}
+			first.publishAll(batch);
+		}
+		await().atMost(Duration.ofMinutes(4)).until(() -> recorder.distinctKeySeqs().size() == keys * perKey);
+		assertThat(recorder.orderViolations()).isEmpty();
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+		assertThat(recorder.members()).containsExactlyInAnyOrder("first", "second");
+	}
+
+	@Test
+	void redeliversWhatAKilledConsumerHeldToAnotherMember() throws Exception {
+		ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+		crashingConsumer("crash", 5, lines);
+		await().atMost(PATIENCE).until(() -> lines.contains("SUBSCRIBED"));
+		Messaging survivor = messaging(member());
+		Recorder recorder = new Recorder();
+		survivor.subscribe(this.topic, "crash", Numbered.class, recorder.handler("survivor"));
+		List<OutgoingMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 200; i++) {
+			messages.add(OutgoingMessage.of(this.topic, "k" + (i % 20), new Numbered("k" + (i % 20), i)));
+		}
+		survivor.publishAll(messages);
+		await().atMost(PATIENCE).until(() -> lines.stream().anyMatch((line) -> line.startsWith("HOLDING")));
+		String held = lines.stream().filter((line) -> line.startsWith("HOLDING")).findFirst().orElseThrow();
+		this.processes.forEach(Process::destroyForcibly);
+		for (Process process : this.processes) {
+			process.waitFor();
+		}
+		Set<String> handledByKilled = new HashSet<>();
+		lines.stream()
+			.filter((line) -> line.startsWith("HANDLED"))
+			.forEach((line) -> handledByKilled.add(line.split(" ")[1] + "#" + line.split(" ")[2]));
+		String heldKeySeq = held.split(" ")[1] + "#" + held.split(" ")[2];
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			Set<String> all = new HashSet<>(recorder.distinctKeySeqs());
+			all.addAll(handledByKilled);
+			assertThat(all).hasSize(200);
+			assertThat(recorder.distinctKeySeqs()).contains(heldKeySeq);
+		});
+	}
+
+	@Test
+	void rewindsAStoppedGroupWhereTheBackendCanReplay() {
+		Messaging messaging = messaging(member());
+		if (!messaging.capabilities().supports(Capability.REPLAY)) {
+			assertThatThrownBy(() -> messaging.rewind(this.topic, "rewind", Instant.now()))
+				.isInstanceOf(UnsupportedCapabilityException.class)
+				.hasMessageContaining(backend().id())
+				.hasMessageContaining("REPLAY");
+			return;
+		}
+		Recorder recorder = new Recorder();
+		Instant start = Instant.now().minusMillis(500);
+		var subscription = messaging.subscribe(this.topic, "rewind", Numbered.class, recorder.handler("before"));
+		for (int i = 1; i <= 5; i++) {
+			messaging.publish(this.topic, "k", new Numbered("k", i));
+		}
+		await().atMost(PATIENCE).until(() -> recorder.size() == 5);
+		subscription.stop();
+		messaging.rewind(this.topic, "rewind", start);
+		messaging.subscribe(this.topic, "rewind", Numbered.class, recorder.handler("after"));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 10);
+		assertThat(recorder.all().stream().filter((r) -> r.member().equals("after")).map(Received::seq))
+			.containsExactly(1, 2, 3, 4, 5);
+	}
+
+	// ---- item 5: retries and dead letters
+
+	@Test
+	void deadLettersAnUnreadablePayloadAtOnceAndHandlesTheRest() {
+		Messaging messaging = messaging(member());
+		Recorder recorder = new Recorder();
+		messaging.subscribe(this.topic, "poison", Numbered.class, recorder.handler("m"));
+		List<OutgoingMessage> before = new ArrayList<>();
+		List<OutgoingMessage> after = new ArrayList<>();
+		for (int i = 1; i <= 999; i++) {
+			(i < 500 ? before : after)
+				.add(OutgoingMessage.of(this.topic, "k" + (i % 10), new Numbered("k" + (i % 10), i)));
+		}
+		messaging.publishAll(before);
+		Envelope poison = new Envelope(UUID.randomUUID(), this.topic, "k3", "Numbered", Instant.now(), Map.of(),
+				"{\"key\": \"k3\", \"seq\": ");
+		messaging.publishEnvelope(poison).join();
+		messaging.publishAll(after);
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 999);
+		await().atMost(PATIENCE).until(() -> !messaging.deadLetters().list(this.topic, "poison", 10).isEmpty());
+		List<DeadLetter> dead = messaging.deadLetters().list(this.topic, "poison", 10);
+		assertThat(dead).hasSize(1);
+		assertThat(dead.get(0).envelope()).isEqualTo(poison);
+		assertThat(dead.get(0).attempts()).isZero();
+		assertThat(dead.get(0).group()).isEqualTo("poison");
+	}
+
+	@Test
+	void retriesAFailingHandlerWithBackoffThenDeadLettersItWithTheCause() {
+		Messaging messaging = messaging(member());
+		Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+		Recorder recorder = new Recorder();
+		messaging.subscribe(new SubscriptionSpec(this.topic, "retry", 1), Numbered.class,
+				new RetrySettings(3, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)), (payload, context) -> {
+					int attempt = attempts.computeIfAbsent(payload.seq(), (seq) -> new AtomicInteger())
+						.incrementAndGet();
+					assertThat(context.attempt()).isEqualTo(attempt);
+					if (payload.seq() == 1) {
+						throw new IllegalStateException("boom " + payload.seq());
+					}
+					if (payload.seq() == 2 && attempt < 3) {
+						throw new IllegalStateException("flaky");
+					}
+					recorder.record("m", payload, context);
+				});
+		for (int i = 1; i <= 3; i++) {
+			messaging.publish(this.topic, "same-key", new Numbered("same-key", i));
+		}
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 2);
+		assertThat(attempts.get(1)).hasValue(3);
+		assertThat(attempts.get(2)).hasValue(3);
+		assertThat(attempts.get(3)).hasValue(1);
+		assertThat(recorder.all()).extracting(Received::seq).containsExactly(2, 3);
+		await().atMost(PATIENCE).until(() -> !messaging.deadLetters().list(this.topic, "retry", 10).isEmpty());
+		DeadLetter dead = messaging.deadLetters().list(this.topic, "retry", 10).get(0);
+		assertThat(dead.errorClass()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(dead.errorMessage()).isEqualTo("boom 1");
+		assertThat(dead.attempts()).isEqualTo(3);
+		assertThat(dead.envelope().payload()).contains("\"seq\":1");
+		assertThat(meters(messaging)
+			.counter("mqlab.messages.retried", "backend", backend().id(), "topic", this.topic, "group", "retry")
+			.count()).isEqualTo(4.0);
+	}
+
+	@Test
+	void replaysDeadLettersToTheirGroupOnly() {
+		Messaging messaging = messaging(member());
+		AtomicBoolean fixed = new AtomicBoolean();
+		Recorder failing = new Recorder();
+		Recorder healthy = new Recorder();
+		RetrySettings once = new RetrySettings(1, Duration.ofMillis(10), 1.0, Duration.ofMillis(10));
+		messaging.subscribe(new SubscriptionSpec(this.topic, "failing", 1), Numbered.class, once,
+				(payload, context) -> {
+					if (!fixed.get()) {
+						throw new IllegalStateException("not yet");
+					}
+					failing.record("failing", payload, context);
+				});
+		messaging.subscribe(this.topic, "healthy", Numbered.class, healthy.handler("healthy"));
+		for (int i = 1; i <= 3; i++) {
+			messaging.publish(this.topic, "k" + i, new Numbered("k" + i, 1));
+		}
+		await().atMost(PATIENCE).until(() -> messaging.deadLetters().list(this.topic, "failing", 10).size() == 3);
+		await().atMost(PATIENCE).until(() -> healthy.size() == 3);
+		fixed.set(true);
+		assertThat(messaging.deadLetters().replay(this.topic, "failing")).isEqualTo(3);
+		await().atMost(PATIENCE).until(() -> failing.distinctKeySeqs().size() == 3);
+		assertThat(messaging.deadLetters().list(this.topic, "failing", 10)).isEmpty();
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> healthy.size() == 3);
+	}
+
+	// ---- item 6: idempotent consumer
+
+	@Test
+	void idempotentConsumerHasNoSecondEffectForARedeliveredMessage() {
+		ConfigurableApplicationContext context = member();
+		Messaging messaging = messaging(context);
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		jdbc.execute("CREATE TABLE IF NOT EXISTS contract_effect (message_id UUID, group_name TEXT)");
+		IdempotentConsumer idempotent = context.getBean(IdempotentConsumer.class);
+		AtomicInteger deliveries = new AtomicInteger();
+		AtomicBoolean failOnce = new AtomicBoolean(true);
+		var effect = idempotent.<Numbered>wrap((payload, ctx) -> {
+			jdbc.update("INSERT INTO contract_effect VALUES (?, ?)", ctx.envelope().id(), ctx.group());
+			if (payload.seq() == 2 && failOnce.getAndSet(false)) {
+				throw new IllegalStateException("rolled back with the effect");
+			}
+		});
+		messaging.subscribe(this.topic, "idem", Numbered.class, (payload, ctx) -> {
+			try {
+				effect.handle(payload, ctx);
+			}
+			finally {
+				// Counted once the effect's transaction is over, so the counts below see
+				// it.
+				deliveries.incrementAndGet();
+			}
+		});
+		Envelope once = messaging.envelope(OutgoingMessage.of(this.topic, "k", new Numbered("k", 1)));
+		Envelope flaky = messaging.envelope(OutgoingMessage.of(this.topic, "k", new Numbered("k", 2)));
+		messaging.publishEnvelope(once).join();
+		messaging.publishEnvelope(once).join();
+		messaging.publishEnvelope(flaky).join();
+		await().atMost(PATIENCE).until(() -> deliveries.get() == 4);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM contract_effect WHERE message_id = ?", Integer.class,
+				once.id()))
+			.isEqualTo(1);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM contract_effect WHERE message_id = ?", Integer.class,
+				flaky.id()))
+			.isEqualTo(1);
+	}
+
+	// ---- item 7: transactional outbox
+
+	@Test
+	void outboxPublishesNothingForARolledBackTransactionAndOnceForACommittedOne() {
+		ConfigurableApplicationContext context = member(
+				Map.of("mqlab.messaging.outbox.relay-enabled", true, "mqlab.messaging.outbox.poll-interval", "200ms"));
+		Messaging messaging = messaging(context);
+		Outbox outbox = context.getBean(Outbox.class);
+		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		Recorder recorder = new Recorder();
+		messaging.subscribe(this.topic, "outbox", Numbered.class, recorder.handler("m"));
+		var rolledBack = transactions.execute((status) -> {
+			var receipt = outbox.publish(this.topic, "k", new Numbered("k", 1));
+			status.setRollbackOnly();
+			return receipt;
+		});
+		var committed = transactions.execute((status) -> outbox.publish(this.topic, "k", new Numbered("k", 2)));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> recorder.size() == 1);
+		assertThat(recorder.all()).extracting(Received::id).containsExactly(committed.id());
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM mqlab_outbox WHERE message_id = ?", Integer.class,
+				rolledBack.id()))
+			.isZero();
+		assertThatThrownBy(() -> outbox.publish(this.topic, "k", new Numbered("k", 3)))
+			.hasMessageContaining("active transaction");
+	}
+
+	@Test
+	void outboxPublishesOnceWhenTheBrokerComesBackAfterACommit() {
+		TcpProxy proxy = proxy();
+		Map<String, Object> viaProxy = new LinkedHashMap<>(brokerPropertiesVia(proxy.port()));
+		viaProxy.put("mqlab.messaging.outbox.relay-enabled", true);
+		viaProxy.put("mqlab.messaging.outbox.poll-interval", "200ms");
+		ConfigurableApplicationContext publisherContext = member(viaProxy);
+		Outbox outbox = publisherContext.getBean(Outbox.class);
+		TransactionTemplate transactions = new TransactionTemplate(
+				publisherContext.getBean(PlatformTransactionManager.class));
+		Messaging consumer = messaging(member());
+		Recorder recorder = new Recorder();
+		consumer.subscribe(this.topic, "outbox", Numbered.class, recorder.handler("m"));
+		proxy.cut();
+		var receipt = transactions.execute((status) -> outbox.publish(this.topic, "k", new Numbered("k", 1)));
+		JdbcTemplate jdbc = publisherContext.getBean(JdbcTemplate.class);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> recorder.size() == 0);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM mqlab_outbox WHERE message_id = ? AND sent_at IS NULL",
+				Integer.class, receipt.id()))
+			.isEqualTo(1);
+		proxy.restore();
+		await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+		await().atMost(PATIENCE)
+			.until(() -> jdbc.queryForObject(
+					"SELECT count(*) FROM mqlab_outbox WHERE message_id = ? AND sent_at IS NOT NULL", Integer.class,
+					receipt.id()) == 1);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> recorder.size() == 1);
+		assertThat(recorder.all()).extracting(Received::id).containsExactly(receipt.id());
+	}
+
+	@Test
+	void publishingToAnUnreachableBrokerFailsWithAClearException() {
+		TcpProxy proxy = proxy();
+		Map<String, Object> viaProxy = new LinkedHashMap<>(brokerPropertiesVia(proxy.port()));
+		viaProxy.put("mqlab.messaging.publish-timeout", "3s");
+		Messaging messaging = messaging(member(viaProxy));
+		messaging.publish(this.topic, "k", new Numbered("k", 1));
+		proxy.cut();
+		assertThatThrownBy(() -> messaging.publish(this.topic, "k", new Numbered("k", 2)))
+			.isInstanceOf(PublishFailedException.class)
+			.hasMessageContaining(backend().id());
+		proxy.restore();
+		await().atMost(PATIENCE)
+			.ignoreExceptions()
+			.until(() -> messaging.publish(this.topic, "k", new Numbered("k", 3)) != null);
+	}
+
+	// ---- item 8 and 9: capabilities, metrics, health
+
+	@Test
+	void declaresItsCapabilitiesAndFailsFastOnOthers() {
+		Messaging messaging = messaging(member());
+		assertThat(messaging.backend()).isEqualTo(backend());
+		assertThat(messaging.capabilities().supported()).containsExactlyInAnyOrderElementsOf(expectedCapabilities());
+		OutgoingMessage urgent = OutgoingMessage.of(this.topic, "k", new Numbered("k", 1)).withPriority(5);
+		if (messaging.capabilities().supports(Capability.PRIORITY)) {
+			assertThat(messaging.publish(urgent).id()).isNotNull();
+		}
+		else {
+			assertThatThrownBy(() -> messaging.publish(urgent)).isInstanceOf(UnsupportedCapabilityException.class)
+				.hasMessageContaining(backend().id())
+				.hasMessageContaining("PRIORITY");
+		}
+	}
+
+	@Test
+	void countsWhatItDoesAndReportsHealth() {
+		ConfigurableApplicationContext context = member();
+		Messaging messaging = messaging(context);
+		Recorder recorder = new Recorder();
+		var subscription = messaging.subscribe(this.topic, "metrics", Numbered.class, recorder.handler("m"));
+		for (int i = 1; i <= 5; i++) {
+			messaging.publish(this.topic, "k", new Numbered("k", i));
+		}
+		await().atMost(PATIENCE).until(() -> recorder.size() == 5);
+		MeterRegistry meters = meters(messaging);
+		String backend = backend().id();
+		await().atMost(PATIENCE)
+			.until(() -> meters
+				.counter("mqlab.messages.consumed", "backend", backend, "topic", this.topic, "group", "metrics")
+				.count() == 5.0);
+		assertThat(meters.counter("mqlab.messages.published", "backend", backend, "topic", this.topic).count())
+			.isEqualTo(5.0);
+		assertThat(meters.timer("mqlab.end.to.end.latency", "backend", backend, "topic", this.topic, "group", "metrics")
+			.count()).isEqualTo(5);
+		assertThat(meters.timer("mqlab.handler.duration", "backend", backend, "topic", this.topic, "group", "metrics")
+			.count()).isEqualTo(5);
+		if (messaging.capabilities().supports(Capability.BACKLOG)) {
+			await().atMost(PATIENCE)
+				.until(() -> meters.find("mqlab.consumer.backlog")
+					.tags("topic", this.topic, "group", "metrics")
+					.gauge()
+					.value() == 0.0);
+		}
+		subscription.stop();
+		assertThat(meters.find("mqlab.consumer.backlog").tags("topic", this.topic, "group", "metrics").gauge())
+			.as("no backlog gauge once nothing consumes")
+			.isNull();
+		HealthIndicator health = context.getBean("messagingHealthIndicator", HealthIndicator.class);
+		assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+		assertThat(health.health(true).getDetails()).containsEntry("backend", backend);
+	}
+
+	// ---- harness
+
+	protected ConfigurableApplicationContext member() {
+		return member(Map.of());
+	}
+
+	protected ConfigurableApplicationContext member(Map<String, Object> extra) {
+		Map<String, Object> properties = new LinkedHashMap<>(baseProperties());
+		properties.putAll(extra);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private Map<String, Object> baseProperties() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.main.banner-mode", "off");
+		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
+		properties.put("spring.datasource.username", "postgres");
+		properties.put("spring.flyway.enabled", false);
+		properties.put("mqlab.messaging.backend", backend().id());
+		properties.put("mqlab.messaging.visibility-timeout", "3s");
+		properties.put("mqlab.messaging.retry.initial-delay", "20ms");
+		properties.put("mqlab.messaging.retry.max-delay", "100ms");
+		properties.put("mqlab.messaging.outbox.relay-enabled", false);
+		properties.put("mqlab.messaging.publish-timeout", "10s");
+		properties.putAll(brokerProperties());
+		return properties;
+	}
+
+	protected static Messaging messaging(ConfigurableApplicationContext context) {
+		return context.getBean(Messaging.class);
+	}
+
+	private MeterRegistry meters(Messaging messaging) {
+		for (ConfigurableApplicationContext context : this.contexts) {
+			if (context.getBean(Messaging.class) == messaging) {
+				return context.getBean(MeterRegistry.class);
+			}
+		}
+		throw new IllegalStateException("not a context of this test");
+	}
+
+	/**
+	 * A new proxy in front of the broker. Overridden by backends whose clients reconnect
+	 * to an address the broker advertises, which must then be the proxy's.
+	 */
+	protected TcpProxy newProxy() {
+		return new TcpProxy(brokerPort());
+	}
+
+	private TcpProxy proxy() {
+		TcpProxy proxy = newProxy();
+		this.proxies.add(proxy);
+		return proxy;
+	}
+
+	private void crashingConsumer(String group, int holdAt, ConcurrentLinkedQueue<String> lines) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Xmx256m");
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(CrashingConsumer.class.getName());
+		command.add(this.topic);
+		command.add(group);
+		command.add(Integer.toString(holdAt));
+		Map<String, Object> properties = new HashMap<>(baseProperties());
+		properties.put("logging.level.root", "WARN");
+		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		this.processes.add(process);
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					lines.add(line.strip());
+				}
+			}
+			catch (Exception ex) {
+				// the process was killed
+			}
+		}, "crashing-consumer-output");
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+}

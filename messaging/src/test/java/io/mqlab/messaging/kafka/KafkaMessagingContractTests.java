@@ -1,0 +1,135 @@
+package io.mqlab.messaging.kafka;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.mqlab.messaging.Backend;
+import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.contract.MessagingContractTests;
+import io.mqlab.messaging.contract.Numbered;
+import io.mqlab.messaging.contract.Received;
+import io.mqlab.messaging.contract.Recorder;
+import io.mqlab.messaging.contract.TcpProxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The contract against an in-JVM KRaft broker that the tests' proxies can cut off
+ * ({@link ProxiedKafkaBroker}).
+ */
+class KafkaMessagingContractTests extends MessagingContractTests {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	private static ProxiedKafkaBroker broker;
+
+	@BeforeAll
+	static void startBroker() {
+		broker = ProxiedKafkaBroker.start();
+	}
+
+	@AfterAll
+	static void stopBroker() {
+		broker.close();
+	}
+
+	@Override
+	protected Backend backend() {
+		return Backend.KAFKA;
+	}
+
+	@Override
+	protected Map<String, Object> brokerProperties() {
+		return properties(broker.bootstrapServers());
+	}
+
+	@Override
+	protected int brokerPort() {
+		return broker.proxiedListenerPort();
+	}
+
+	@Override
+	protected TcpProxy newProxy() {
+		return broker.newProxy();
+	}
+
+	@Override
+	protected Map<String, Object> brokerPropertiesVia(int proxyPort) {
+		return properties("127.0.0.1:" + proxyPort);
+	}
+
+	@Override
+	protected Set<Capability> expectedCapabilities() {
+		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY, Capability.RETENTION,
+				Capability.BACKLOG);
+	}
+
+	// ---- what the contract cannot see: which deliveries are flagged redelivered
+
+	@Test
+	void flagsWhatAMemberHeldWhenItsPartitionMovedAndNothingElse() {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger held = new AtomicInteger();
+		// Stuck in a handler past max.poll.interval.ms, the member loses its partitions
+		// as if it had crashed.
+		Messaging stuck = messaging(member(Map.of("spring.kafka.consumer.properties.max.poll.interval.ms", "3000")));
+		try {
+			stuck.subscribe(this.topic, "moved", Numbered.class, (payload, context) -> {
+				held.incrementAndGet();
+				release.await();
+			});
+			stuck.publish(this.topic, "k", new Numbered("k", 1));
+			await().atMost(PATIENCE).until(() -> held.get() == 1);
+			Messaging other = messaging(member());
+			Recorder recorder = new Recorder();
+			other.subscribe(this.topic, "moved", Numbered.class, recorder.handler("other"));
+			await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+			other.publish(this.topic, "k", new Numbered("k", 2));
+			await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 2);
+			assertThat(recorder.all()).extracting(Received::seq, Received::redelivered)
+				.containsExactly(tuple(1, true), tuple(2, false));
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void flagsNothingAfterAGracefulHandOver() {
+		Messaging messaging = messaging(member());
+		Recorder recorder = new Recorder();
+		var first = messaging.subscribe(this.topic, "handover", Numbered.class, recorder.handler("first"));
+		messaging.publish(this.topic, "k", new Numbered("k", 1));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+		first.stop();
+		messaging.publish(this.topic, "k", new Numbered("k", 2));
+		messaging.subscribe(this.topic, "handover", Numbered.class, recorder.handler("second"));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 2);
+		assertThat(recorder.all()).extracting(Received::member, Received::redelivered)
+			.containsExactly(tuple("first", false), tuple("second", false));
+	}
+
+	private static Map<String, Object> properties(String bootstrapServers) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
+		// A killed consumer's partitions move to the survivors after 6 s, not 45 s.
+		properties.put("spring.kafka.consumer.properties.session.timeout.ms", "6000");
+		properties.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "1000");
+		// The broker shares the test JVM and its logging: keep both quiet.
+		properties.put("logging.level.kafka", "WARN");
+		properties.put("logging.level.org.apache.kafka", "WARN");
+		properties.put("logging.level.state.change.logger", "WARN");
+		return properties;
+	}
+
+}

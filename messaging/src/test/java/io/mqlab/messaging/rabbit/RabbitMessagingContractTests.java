@@ -1,0 +1,150 @@
+package io.mqlab.messaging.rabbit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.mqlab.messaging.Backend;
+import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.MessageContext;
+import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.RetrySettings;
+import io.mqlab.messaging.SubscriptionSpec;
+import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.MessagingContractTests;
+import io.mqlab.messaging.contract.Numbered;
+import io.mqlab.messaging.contract.Received;
+import io.mqlab.messaging.contract.Recorder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The messaging contract on the local RabbitMQ (127.0.0.1:5672, guest/guest), plus what
+ * only RabbitMQ does: priorities, and a consumer that leaves its queue (closing its
+ * channel) when a message cannot be acknowledged.
+ */
+class RabbitMessagingContractTests extends MessagingContractTests {
+
+	/**
+	 * Groups the tests use: their queues are durable, so they are deleted afterwards
+	 * instead of piling up in the local broker run after run.
+	 */
+	private static final List<String> GROUPS = List.of("g1", "relay", "end", "shared", "other", "late", "resume",
+			"scale", "crash", "poison", "retry", "failing", "healthy", "idem", "outbox", "metrics", "rewind",
+			"priority", "unstored");
+
+	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	private static final List<String> TOPICS = new ArrayList<>();
+
+	@BeforeEach
+	void requireRabbit() {
+		LocalBrokers.requireRabbit();
+		TOPICS.add(this.topic);
+		TOPICS.add(this.topic + "-next");
+	}
+
+	@AfterAll
+	static void deleteQueues() throws Exception {
+		try (Connection connection = connect()) {
+			Channel channel = connection.createChannel();
+			for (String topic : TOPICS) {
+				for (String group : GROUPS) {
+					for (int p = 0; p < 8; p++) {
+						channel.queueDelete(topic + "." + group + "." + p);
+					}
+					channel.queueDelete(topic + "." + group + ".dlq");
+				}
+				channel.exchangeDelete(topic);
+			}
+		}
+	}
+
+	private static Connection connect() throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost(LocalBrokers.HOST);
+		factory.setPort(LocalBrokers.RABBITMQ_PORT);
+		return factory.newConnection("mqlab-test");
+	}
+
+	@Test
+	void handsOutAHigherPriorityMessageBeforeThoseWaitingAheadOfIt() {
+		Messaging messaging = messaging(member());
+		messaging.provision(this.topic, "priority");
+		for (int i = 1; i <= 5; i++) {
+			messaging.publish(this.topic, "k", new Numbered("k", i));
+		}
+		messaging.publish(OutgoingMessage.of(this.topic, "k", new Numbered("k", 6)).withPriority(9));
+		Recorder recorder = new Recorder();
+		messaging.subscribe(this.topic, "priority", Numbered.class, recorder.handler("m"));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 6);
+		assertThat(recorder.all()).extracting(Received::seq).containsExactly(6, 1, 2, 3, 4, 5);
+	}
+
+	@Test
+	void keepsAMessageWhoseDeadLetterCannotBeStoredAndRedeliversItFirst() throws Exception {
+		Messaging messaging = messaging(member());
+		Recorder handled = new Recorder();
+		List<MessageContext> failed = new CopyOnWriteArrayList<>();
+		RetrySettings once = new RetrySettings(1, Duration.ofMillis(10), 1.0, Duration.ofMillis(10));
+		messaging.subscribe(new SubscriptionSpec(this.topic, "unstored", 1), Numbered.class, once,
+				(payload, context) -> {
+					if (payload.seq() == 1) {
+						failed.add(context);
+						throw new IllegalStateException("poison");
+					}
+					handled.record("m", payload, context);
+				});
+		try (Connection connection = connect()) {
+			connection.createChannel().queueDelete(this.topic + ".unstored.dlq");
+		}
+		for (int i = 1; i <= 3; i++) {
+			messaging.publish(this.topic, "k", new Numbered("k", i));
+		}
+		await().atMost(PATIENCE).until(() -> handled.size() == 2);
+		assertThat(handled.all()).extracting(Received::seq).containsExactly(2, 3);
+		assertThat(failed).hasSizeGreaterThanOrEqualTo(2);
+		assertThat(failed.get(0).redelivered()).isFalse();
+		assertThat(failed.get(failed.size() - 1).redelivered()).isTrue();
+		assertThat(messaging.deadLetters().list(this.topic, "unstored", 10)).singleElement()
+			.satisfies((dead) -> assertThat(dead.envelope().id()).isEqualTo(failed.get(0).envelope().id()));
+	}
+
+	@Override
+	protected Backend backend() {
+		return Backend.RABBITMQ;
+	}
+
+	@Override
+	protected Map<String, Object> brokerProperties() {
+		return brokerPropertiesVia(LocalBrokers.RABBITMQ_PORT);
+	}
+
+	@Override
+	protected int brokerPort() {
+		return LocalBrokers.RABBITMQ_PORT;
+	}
+
+	@Override
+	protected Map<String, Object> brokerPropertiesVia(int proxyPort) {
+		return Map.of("spring.rabbitmq.host", LocalBrokers.HOST, "spring.rabbitmq.port", proxyPort,
+				"spring.rabbitmq.username", "guest", "spring.rabbitmq.password", "guest");
+	}
+
+	@Override
+	protected Set<Capability> expectedCapabilities() {
+		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY, Capability.BACKLOG);
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Orders: taking, pricing and publishing them.
+ */
+package io.mqlab.order.order;

@@ -1,0 +1,57 @@
+package io.mqlab.platform;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+
+/**
+ * A small HTTP client for one service: JSON in, status and JSON out, errors included.
+ */
+final class Http {
+
+	private final RestClient client;
+
+	Http(int port) {
+		this.client = RestClient.builder()
+			.baseUrl("http://127.0.0.1:" + port)
+			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
+			})
+			.build();
+	}
+
+	Response post(String path, String json) {
+		return this.client.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(json)
+			.exchange((request, response) -> new Response(response.getStatusCode().value(),
+					read(response.getBody().readAllBytes())));
+	}
+
+	Response get(String path) {
+		return this.client.get()
+			.uri(path)
+			.exchange((request, response) -> new Response(response.getStatusCode().value(),
+					read(response.getBody().readAllBytes())));
+	}
+
+	/** A page as text, with its content type. */
+	String page(String path) {
+		return this.client.get()
+			.uri(path)
+			.exchange((request, response) -> response.getStatusCode().value() + " "
+					+ response.getHeaders().getContentType() + "\n" + new String(response.getBody().readAllBytes()));
+	}
+
+	private static JsonNode read(byte[] body) {
+		return (body.length == 0) ? JsonMapper.shared().nullNode() : JsonMapper.shared().readTree(body);
+	}
+
+	record Response(int status, JsonNode body) {
+
+	}
+
+}
