@@ -103,7 +103,7 @@ public final class Dispatcher {
 				return null;
 			});
 			this.metrics.consumed(this.topic, this.group, Duration.ofNanos(System.nanoTime() - started),
-					envelope.timestamp());
+					envelope.timestamp(), envelope.deliverAt());
 		}
 		catch (RetryException ex) {
 			if (Thread.currentThread().isInterrupted() || isInterruption(ex)) {

@@ -34,6 +34,18 @@ public record Envelope(UUID id, String topic, String key, String type, Instant t
 		return this.headers.get(name);
 	}
 
+	/** When this message is due, or {@code null} when it was not delayed. */
+	public Instant deliverAt() {
+		String value = this.headers.get(MessageHeaders.DELIVER_AT);
+		return (value != null) ? Instant.ofEpochMilli(Long.parseLong(value)) : null;
+	}
+
+	/** Whether a delayed message must still wait at {@code now}. */
+	public boolean isPendingAt(Instant now) {
+		Instant due = deliverAt();
+		return due != null && due.isAfter(now);
+	}
+
 	/** A copy with one header added or replaced. */
 	public Envelope withHeader(String name, String value) {
 		Map<String, String> copy = new java.util.HashMap<>(this.headers);

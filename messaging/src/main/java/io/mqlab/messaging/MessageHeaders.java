@@ -20,6 +20,12 @@ public final class MessageHeaders {
 	/** Set by an adapter when a message must be read with a specific priority. */
 	public static final String PRIORITY = "mqlab-priority";
 
+	/**
+	 * When a delayed message becomes due, in epoch milliseconds. Adapters hold the
+	 * message until then; it stays on the envelope so consumers can measure lateness.
+	 */
+	public static final String DELIVER_AT = "mqlab-deliver-at";
+
 	private MessageHeaders() {
 	}
 

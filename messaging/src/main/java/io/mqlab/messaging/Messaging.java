@@ -69,6 +69,24 @@ public class Messaging {
 		return publish(OutgoingMessage.of(topic, key, payload));
 	}
 
+	/**
+	 * Publishes a message that no group handles before the delay has passed, and waits
+	 * until the broker holds it durably.
+	 * @throws UnsupportedCapabilityException when the backend cannot delay
+	 */
+	public PublishReceipt publish(String topic, String key, Object payload, Delay delay) {
+		return publish(OutgoingMessage.of(topic, key, payload).withDelay(delay));
+	}
+
+	/**
+	 * Publishes a message that no group handles before {@code at} (at most
+	 * {@link Delay#MAX} ahead; a time in the past means now).
+	 * @throws UnsupportedCapabilityException when the backend cannot delay
+	 */
+	public PublishReceipt deliverAt(String topic, String key, Object payload, Instant at) {
+		return publish(OutgoingMessage.of(topic, key, payload).deliverAt(at));
+	}
+
 	/** Publishes and waits until the broker holds the message durably. */
 	public PublishReceipt publish(OutgoingMessage message) {
 		Envelope envelope = envelope(message);
@@ -124,6 +142,9 @@ public class Messaging {
 		if (message.priority() != null) {
 			this.capabilities.require(Capability.PRIORITY);
 		}
+		if (message.deliverAt() != null) {
+			this.capabilities.require(Capability.DELAYED_DELIVERY);
+		}
 		String json = this.jsonMapper.writeValueAsString(message.payload());
 		int bytes = json.getBytes(StandardCharsets.UTF_8).length;
 		if (bytes > this.settings.maxPayloadBytes()) {
@@ -143,6 +164,9 @@ public class Messaging {
 				traceparent((parent != null) ? parent.envelope().header(MessageHeaders.TRACEPARENT) : null));
 		if (message.priority() != null) {
 			headers.put(MessageHeaders.PRIORITY, Integer.toString(message.priority()));
+		}
+		if (message.deliverAt() != null) {
+			headers.put(MessageHeaders.DELIVER_AT, Long.toString(message.deliverAt().toEpochMilli()));
 		}
 		return new Envelope(id, message.topic(), message.key(), message.payload().getClass().getSimpleName(),
 				Instant.now(), headers, json);

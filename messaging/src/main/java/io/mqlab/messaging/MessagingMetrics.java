@@ -38,16 +38,31 @@ public final class MessagingMetrics {
 		Counter.builder("mqlab.messages.publish.failed").tags(tags(topic)).register(this.registry).increment();
 	}
 
-	void consumed(String topic, String group, Duration handling, Instant publishedAt) {
+	/**
+	 * Records a handled message. A delayed message's end-to-end latency counts from its
+	 * due time (the wait was asked for), and its lateness is recorded on its own.
+	 */
+	void consumed(String topic, String group, Duration handling, Instant publishedAt, Instant dueAt) {
 		Tags tags = tags(topic).and("group", group);
 		Counter.builder("mqlab.messages.consumed").tags(tags).register(this.registry).increment();
 		Timer.builder("mqlab.handler.duration").tags(tags).register(this.registry).record(handling);
-		Duration latency = Duration.between(publishedAt, Instant.now());
+		Instant now = Instant.now();
+		Instant from = (dueAt != null && dueAt.isAfter(publishedAt)) ? dueAt : publishedAt;
+		Duration latency = Duration.between(from, now);
 		Timer.builder("mqlab.end.to.end.latency")
 			.tags(tags)
 			.publishPercentileHistogram()
 			.register(this.registry)
 			.record(latency.isNegative() ? Duration.ZERO : latency);
+		if (dueAt != null) {
+			Duration lateness = Duration.between(dueAt, now);
+			Timer.builder("mqlab.delayed.lateness")
+				.description("How long after its due time a delayed message was handled")
+				.tags(tags)
+				.publishPercentileHistogram()
+				.register(this.registry)
+				.record(lateness.isNegative() ? Duration.ZERO : lateness);
+		}
 	}
 
 	void retried(String topic, String group) {

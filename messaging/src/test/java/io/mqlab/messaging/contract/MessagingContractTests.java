@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Capability;
 import io.mqlab.messaging.DeadLetter;
+import io.mqlab.messaging.Delay;
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.MessageContext;
 import io.mqlab.messaging.MessageHeaders;
@@ -36,6 +38,7 @@ import io.mqlab.messaging.UnsupportedCapabilityException;
 import io.mqlab.messaging.idempotency.IdempotentConsumer;
 import io.mqlab.messaging.outbox.Outbox;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,8 +111,8 @@ public abstract class MessagingContractTests {
 			received.add(context);
 		});
 		Instant before = Instant.now();
-		var receipt = messaging.publish(
-				new OutgoingMessage(null, this.topic, "k1", new Numbered("k1", 1), Map.of("tenant", "acme"), null));
+		var receipt = messaging.publish(new OutgoingMessage(null, this.topic, "k1", new Numbered("k1", 1),
+				Map.of("tenant", "acme"), null, null));
 		await().atMost(PATIENCE).until(() -> received.size() == 1);
 		Envelope envelope = received.peek().envelope();
 		assertThat(payloads).containsExactly(new Numbered("k1", 1));
@@ -501,6 +504,111 @@ public abstract class MessagingContractTests {
 		await().atMost(PATIENCE)
 			.ignoreExceptions()
 			.until(() -> messaging.publish(this.topic, "k", new Numbered("k", 3)) != null);
+	}
+
+	// ---- delayed delivery (issue 4)
+
+	/**
+	 * How late after its due time a delayed message may be handled on this (shared,
+	 * 2-core) test machine; the bench measures the real figures.
+	 */
+	protected Duration delayTolerance() {
+		return Duration.ofSeconds(2);
+	}
+
+	private boolean delays() {
+		return expectedCapabilities().contains(Capability.DELAYED_DELIVERY);
+	}
+
+	@Test
+	void neverDeliversADelayedMessageBeforeItIsDue() {
+		Messaging messaging = messaging(member());
+		if (!delays()) {
+			assertThatThrownBy(
+					() -> messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofSeconds(1))))
+				.isInstanceOf(UnsupportedCapabilityException.class)
+				.hasMessageContaining("DELAYED_DELIVERY");
+			return;
+		}
+		Timings timings = new Timings();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, timings.handler());
+		int[] delaysMillis = { 0, 300, 1000, 1500, 2500, 3000 };
+		for (int i = 0; i < delaysMillis.length; i++) {
+			messaging.publish(this.topic, "k" + i, new Numbered("k" + i, 1),
+					Delay.of(Duration.ofMillis(delaysMillis[i])));
+		}
+		messaging.deliverAt(this.topic, "at", new Numbered("at", 1), Instant.now().plusMillis(2000));
+		messaging.deliverAt(this.topic, "past", new Numbered("past", 1), Instant.now().minusSeconds(60));
+		await().atMost(PATIENCE).until(() -> timings.size() == delaysMillis.length + 2);
+		assertThat(timings.early()).isEmpty();
+		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance());
+	}
+
+	@Test
+	void deliversTenThousandRandomlyDelayedMessagesExactlyOnceToTheGroup() {
+		assumeDelays();
+		Messaging messaging = messaging(member());
+		Timings timings = new Timings();
+		messaging.subscribe(new SubscriptionSpec(this.topic, "bulk", 4), Numbered.class,
+				new RetrySettings(3, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)), timings.handler());
+		Random random = new Random(42);
+		int total = 10_000;
+		List<OutgoingMessage> batch = new ArrayList<>();
+		for (int i = 1; i <= total; i++) {
+			String key = "k" + (i % 100);
+			batch.add(OutgoingMessage.of(this.topic, key, new Numbered(key, i))
+				.withDelay(Delay.of(Duration.ofMillis(random.nextInt(10_001)))));
+			if (batch.size() == 500) {
+				messaging.publishAll(batch);
+				batch.clear();
+			}
+		}
+		await().atMost(Duration.ofMinutes(3)).until(() -> timings.distinct() == total);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> timings.size() == total);
+		assertThat(timings.early()).isEmpty();
+		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance().multipliedBy(5));
+	}
+
+	@Test
+	void shortDelaysAreNotHeldBackByLongerOnesPublishedBefore() {
+		assumeDelays();
+		Messaging messaging = messaging(member());
+		Timings timings = new Timings();
+		messaging.subscribe(this.topic, "short", Numbered.class, timings.handler());
+		List<OutgoingMessage> longOnes = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			longOnes.add(OutgoingMessage.of(this.topic, "k" + i, new Numbered("k" + i, 1))
+				.withDelay(Delay.of(Duration.ofSeconds(30))));
+		}
+		messaging.publishAll(longOnes);
+		messaging.publish(this.topic, "k0", new Numbered("k0", 2), Delay.of(Duration.ofSeconds(1)));
+		messaging.publish(this.topic, "other", new Numbered("other", 1), Delay.of(Duration.ZERO));
+		await().atMost(PATIENCE).until(() -> timings.size() >= 2);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> timings.size() == 2);
+		assertThat(timings.keySeqs()).containsExactlyInAnyOrder("k0#2", "other#1");
+		assertThat(timings.early()).isEmpty();
+		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance());
+	}
+
+	@Test
+	void deliversADelayedMessageThatWasPendingWhileTheConsumerRestarted() {
+		assumeDelays();
+		ConfigurableApplicationContext first = member();
+		Messaging before = messaging(first);
+		Timings timings = new Timings();
+		before.subscribe(this.topic, "restart", Numbered.class, timings.handler());
+		before.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofSeconds(3)));
+		first.close();
+		Messaging after = messaging(member());
+		after.subscribe(this.topic, "restart", Numbered.class, timings.handler());
+		await().atMost(PATIENCE).until(() -> timings.size() == 1);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> timings.size() == 1);
+		assertThat(timings.early()).isEmpty();
+		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance().plusSeconds(5));
+	}
+
+	private void assumeDelays() {
+		Assumptions.assumeTrue(delays(), () -> backend().id() + " does not declare DELAYED_DELIVERY yet");
 	}
 
 	// ---- item 8 and 9: capabilities, metrics, health
