@@ -74,6 +74,15 @@ public class Order {
 	@Column(name = "request_hash")
 	private String requestHash;
 
+	@Column(name = "paid_at")
+	private Instant paidAt;
+
+	@Column(name = "payment_reference")
+	private String paymentReference;
+
+	@Column(name = "cancelled_at")
+	private Instant cancelledAt;
+
 	@Version
 	private long version;
 
@@ -155,6 +164,39 @@ public class Order {
 
 	String getRequestHash() {
 		return this.requestHash;
+	}
+
+	public Instant getPaidAt() {
+		return this.paidAt;
+	}
+
+	String getPaymentReference() {
+		return this.paymentReference;
+	}
+
+	public Instant getCancelledAt() {
+		return this.cancelledAt;
+	}
+
+	/** Records the payment of an order that waits for it. */
+	void markPaid(String reference, Instant at) {
+		requirePlaced("pay");
+		this.status = OrderStatus.PAID;
+		this.paymentReference = reference;
+		this.paidAt = at;
+	}
+
+	/** Cancels an order that was never paid. */
+	void cancel(Instant at) {
+		requirePlaced("cancel");
+		this.status = OrderStatus.CANCELLED;
+		this.cancelledAt = at;
+	}
+
+	private void requirePlaced(String action) {
+		if (this.status != OrderStatus.PLACED) {
+			throw new IllegalStateException("Cannot " + action + " order " + this.id + ": it is " + this.status);
+		}
 	}
 
 }

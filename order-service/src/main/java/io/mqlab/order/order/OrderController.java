@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 
 @RestController
 @RequestMapping("/orders")
@@ -29,10 +28,13 @@ class OrderController {
 
 	private final OrderPlacement placement;
 
+	private final OrderPayment payment;
+
 	private final OrderRepository orders;
 
-	OrderController(OrderPlacement placement, OrderRepository orders) {
+	OrderController(OrderPlacement placement, OrderPayment payment, OrderRepository orders) {
 		this.placement = placement;
+		this.payment = payment;
 		this.orders = orders;
 	}
 
@@ -59,9 +61,20 @@ class OrderController {
 
 	@GetMapping("/{id}")
 	OrderView get(@PathVariable UUID id) {
-		return this.orders.findById(id)
-			.map(OrderView::of)
-			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No order " + id));
+		return this.orders.findById(id).map(OrderView::of).orElseThrow(() -> OrderProblems.notFound(id));
+	}
+
+	/**
+	 * Pays an order: 200 with the paid order, also when the same payment (reference and
+	 * amount) is retried; 409 when the order was cancelled or paid by another payment,
+	 * 422 when the amount is not the order's total.
+	 */
+	@PostMapping("/{id}/pay")
+	ResponseEntity<OrderView> pay(@PathVariable UUID id, @Valid @RequestBody PayOrder request) {
+		OrderPayment.Paid paid = this.payment.pay(id, request);
+		return ResponseEntity.ok()
+			.header("Idempotent-Replayed", Boolean.toString(paid.replayed()))
+			.body(OrderView.of(paid.order()));
 	}
 
 	@GetMapping

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.mqlab.messaging.OutgoingMessage;
 import io.mqlab.messaging.outbox.Outbox;
 import io.mqlab.support.Problems;
 import io.mqlab.support.Problems.FieldError;
@@ -24,9 +25,10 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * Places an order: replays a retried request with the same Idempotency-Key, prices with
- * the legacy rules, saves, and writes {@code OrderPlaced} and the mirrored request to the
- * outbox in the same transaction, so nothing is published for an order that was not saved
- * and nothing saved goes unpublished.
+ * the legacy rules, saves, and writes {@code OrderPlaced}, the mirrored request and the
+ * order's delayed {@link PaymentTimedOut} to the outbox in the same transaction, so
+ * nothing is published for an order that was not saved and nothing saved goes
+ * unpublished.
  */
 @Component
 class OrderPlacement {
@@ -37,15 +39,18 @@ class OrderPlacement {
 
 	private final OrderTopics topics;
 
+	private final OrderSettings settings;
+
 	private final JsonMapper jsonMapper;
 
 	private final Clock clock;
 
-	OrderPlacement(OrderRepository orders, Outbox outbox, OrderTopics topics, JsonMapper jsonMapper,
-			Optional<Clock> clock) {
+	OrderPlacement(OrderRepository orders, Outbox outbox, OrderTopics topics, OrderSettings settings,
+			JsonMapper jsonMapper, Optional<Clock> clock) {
 		this.orders = orders;
 		this.outbox = outbox;
 		this.topics = topics;
+		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock.orElse(Clock.systemUTC());
 	}
@@ -83,6 +88,11 @@ class OrderPlacement {
 		String key = order.getId().toString();
 		this.outbox.publish(this.topics.placed(), key, OrderPlaced.of(order));
 		this.outbox.publish(this.topics.requests(), key, new OrderRequested(order.getId(), request, now));
+		// due from placement: an outbox held back by a broker outage does not extend it
+		Instant due = now.plus(this.settings.paymentTimeout());
+		this.outbox
+			.publish(OutgoingMessage.of(this.topics.paymentTimeouts(), key, new PaymentTimedOut(order.getId(), due))
+				.deliverAt(due));
 		return new Placed(order, false);
 	}
 

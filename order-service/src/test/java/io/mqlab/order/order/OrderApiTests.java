@@ -1,10 +1,13 @@
 package io.mqlab.order.order;
 
 import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.mqlab.messaging.MessageHeaders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,9 +81,18 @@ class OrderApiTests {
 		assertThat(order.get("total").decimalValue()).isEqualByComparingTo("31.68");
 		assertThat(order.get("status").asString()).isEqualTo("PLACED");
 		String id = order.get("id").asString();
-		assertThat(outboxRows()).isEqualTo(outboxBefore + 2);
+		assertThat(outboxRows()).isEqualTo(outboxBefore + 3);
 		assertThat(this.jdbc.queryForList("SELECT topic FROM mqlab_outbox WHERE msg_key = ?", String.class, id))
-			.containsExactlyInAnyOrder("ORDER", "order.requests");
+			.containsExactlyInAnyOrder("ORDER", "order.requests", "order.payment-timeouts");
+		Map<String, Object> timeout = this.jdbc.queryForMap(
+				"SELECT payload::text AS payload, (headers ->> ?)::bigint AS due FROM mqlab_outbox WHERE msg_key = ? AND topic = 'order.payment-timeouts'",
+				MessageHeaders.DELIVER_AT, id);
+		Instant due = Instant.parse(order.get("placedAt").asString()).plus(Duration.ofMinutes(15));
+		assertThat(timeout.get("due")).isEqualTo(due.toEpochMilli());
+		assertThat(Instant.parse(JsonMapper.shared().readTree((String) timeout.get("payload")).get("dueAt").asString()))
+			.isEqualTo(due);
+		assertThat(order.has("paidAt")).isFalse();
+		assertThat(order.has("cancelledAt")).isFalse();
 		JsonNode fetched = get("/orders/" + id).body();
 		assertThat(fetched).isEqualTo(order);
 		JsonNode byCustomer = get("/orders?customerId=c-42").body();
