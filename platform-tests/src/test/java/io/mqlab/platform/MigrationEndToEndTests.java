@@ -192,9 +192,11 @@ abstract class MigrationEndToEndTests {
 				assertThat(orders.get("/orders/" + id).status()).isEqualTo(200);
 			}
 			JdbcTemplate legacyDb = legacy.getBean(JdbcTemplate.class);
+			// per order: OrderPlaced, the mirrored request and the delayed payment
+			// timeout
 			assertThat(
 					legacyDb.queryForObject("SELECT count(*) FROM mqlab_outbox WHERE sent_at IS NULL", Integer.class))
-				.isEqualTo(6);
+				.isEqualTo(9);
 			assertThat(reconciliation.get("/reconciliation/summary").body().get("total").asLong()).isZero();
 			proxy.restore();
 			await().atMost(PATIENCE).untilAsserted(() -> {

@@ -34,6 +34,13 @@ final class Platform implements AutoCloseable {
 
 	final String requestsTopic = "order.requests-" + this.run;
 
+	final String paymentTimeoutTopic = "order.payment-timeouts-" + this.run;
+
+	final String cancelledTopic = "order.cancelled-" + this.run;
+
+	/** A test's own group on {@link #cancelledTopic}. */
+	static final String CANCELLED_WATCHER = "e2e-watcher";
+
 	private final String backend;
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -46,10 +53,20 @@ final class Platform implements AutoCloseable {
 	}
 
 	ConfigurableApplicationContext orderService(Map<String, String> broker) {
+		return orderService(broker, Map.of());
+	}
+
+	/**
+	 * The legacy service with more (or other) properties, e.g. a short payment timeout.
+	 */
+	ConfigurableApplicationContext orderService(Map<String, String> broker, Map<String, String> properties) {
 		Map<String, String> args = common("legacy", broker);
 		args.put("mqlab.orders.topics.placed", this.orderTopic);
 		args.put("mqlab.orders.topics.requests", this.requestsTopic);
+		args.put("mqlab.orders.topics.payment-timeouts", this.paymentTimeoutTopic);
+		args.put("mqlab.orders.topics.cancelled", this.cancelledTopic);
 		args.put("mqlab.messaging.outbox.poll-interval", "200ms");
+		args.putAll(properties);
 		return start(OrderServiceApplication.builder(), args);
 	}
 
@@ -77,7 +94,8 @@ final class Platform implements AutoCloseable {
 	/** Every topic and the consumer groups that read it. */
 	Map<String, List<String>> topicsAndGroups() {
 		return Map.of(this.orderTopic, List.of("reconciliation"), this.newOrderTopic, List.of("reconciliation"),
-				this.requestsTopic, List.of("order-service-new"));
+				this.requestsTopic, List.of("order-service-new"), this.paymentTimeoutTopic, List.of("order-service"),
+				this.cancelledTopic, List.of(CANCELLED_WATCHER));
 	}
 
 	String schema(String name) {

@@ -27,6 +27,11 @@ class RabbitMigrationEndToEndTests extends MigrationEndToEndTests {
 
 	@Override
 	protected void removeBrokerState(Platform platform) {
+		removeState(platform);
+	}
+
+	/** What a run left on the broker (the payment-timeout tests use it too). */
+	static void removeState(Platform platform) {
 		ConnectionFactory factory = new ConnectionFactory();
 		factory.setHost(LocalBrokers.HOST);
 		factory.setPort(LocalBrokers.RABBITMQ_PORT);
