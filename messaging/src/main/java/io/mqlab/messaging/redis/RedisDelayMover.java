@@ -64,6 +64,9 @@ final class RedisDelayMover implements SmartLifecycle {
 
 	private boolean failing;
 
+	/** Sets that failed to move, warned about once until they move again. */
+	private final Set<String> failingSets = new HashSet<>();
+
 	RedisDelayMover(StringRedisTemplate template, RedisTopology topology, MeterRegistry meters) {
 		this.template = template;
 		this.topology = topology;
@@ -130,10 +133,13 @@ final class RedisDelayMover implements SmartLifecycle {
 				try {
 					move((String) set, registry);
 					progress = true;
+					this.failingSets.remove(set);
 				}
 				catch (RuntimeException ex) {
-					logger.warn("Cannot move the delayed messages of '" + set + "': " + ex);
 					failed.add((String) set);
+					if (this.failingSets.add((String) set)) {
+						logger.warn("Cannot move the delayed messages of '" + set + "', retrying: " + ex);
+					}
 				}
 			}
 			if (!progress) {

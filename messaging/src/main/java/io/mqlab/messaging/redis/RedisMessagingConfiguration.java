@@ -56,11 +56,14 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * scored by due time, and {@link RedisDelayMover} moves it into the stream when due
  * (atomically, by a Lua script, from any instance). It survives a restart of any service
  * (it is in Redis, not in a process), and a restart of Redis only as far as persistence
- * goes, like the streams: without persistence every pending delayed message is lost.
- * Ordering: a delayed message enters its partition stream when it is due, after what was
- * published to it meanwhile, so delayed messages are not ordered relative to immediate
- * ones, and among themselves only by due time (equal due times in no defined order).
- * Pending delayed messages are not in a group's backlog until moved.
+ * goes, like the streams: with AOF a move is logged as one transaction of its effects
+ * (never half a move), {@code appendfsync everysec} can lose about the last second of
+ * delayed publishes and moves, RDB alone everything since the last snapshot; without
+ * persistence (this project's local Redis) every pending delayed message is lost, along
+ * with the streams. Ordering: a delayed message enters its partition stream when it is
+ * due, after what was published to it meanwhile, so delayed messages are not ordered
+ * relative to immediate ones, and among themselves only by due time (equal due times in
+ * no defined order). Pending delayed messages are not in a group's backlog until moved.
  * <p>
  * Lettuce is tuned so publishing fails fast while Redis is unreachable instead of
  * queueing commands for up to its default 60 s: commands are rejected while disconnected,
