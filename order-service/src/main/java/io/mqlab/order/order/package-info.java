@@ -1,4 +1,5 @@
 /**
- * Orders: taking, pricing and publishing them.
+ * Orders: taking, pricing and publishing them, then their payment or, when it does not
+ * come in time, their cancellation.
  */
 package io.mqlab.order.order;
