@@ -42,7 +42,7 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 	 */
 	private static final List<String> GROUPS = List.of("g1", "relay", "end", "shared", "other", "late", "resume",
 			"scale", "crash", "poison", "retry", "failing", "healthy", "idem", "outbox", "metrics", "rewind",
-			"priority", "unstored");
+			"priority", "unstored", "delayed", "bulk", "short", "restart");
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -68,6 +68,13 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 				}
 				channel.exchangeDelete(topic);
 			}
+			// Shared by every topic of this broker; declared again on the next delayed
+			// publish.
+			for (int level = 0; level < RabbitDelayTiers.LEVELS; level++) {
+				channel.queueDelete(RabbitDelayTiers.tier(level));
+				channel.exchangeDelete(RabbitDelayTiers.tier(level));
+			}
+			channel.exchangeDelete(RabbitDelayTiers.DUE);
 		}
 	}
 
@@ -144,7 +151,8 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 
 	@Override
 	protected Set<Capability> expectedCapabilities() {
-		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY, Capability.BACKLOG);
+		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY, Capability.BACKLOG,
+				Capability.DELAYED_DELIVERY);
 	}
 
 }
