@@ -1,5 +1,6 @@
 package io.mqlab.messaging.rabbit;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,6 +14,7 @@ import io.mqlab.messaging.Envelope;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -120,23 +122,22 @@ final class RabbitDelays {
 	private boolean detectPlugin() {
 		CachingConnectionFactory factory = this.probeConnections.get();
 		try (Connection connection = factory.createConnection()) {
-			Channel channel = connection.createChannel(false);
-			try {
-				channel.exchangeDeclare(PLUGIN_EXCHANGE, "x-delayed-message", true, false,
-						Map.of("x-delayed-type", "headers"));
-			}
-			catch (java.io.IOException ex) {
-				if (isUnknownExchangeType(ex)) {
-					logger.info("RabbitMQ has no delayed-message-exchange plugin: delaying messages with "
-							+ RabbitDelayTiers.LEVELS + " TTL and dead-letter tiers (" + RabbitDelayTiers.tier(0)
-							+ " to " + RabbitDelayTiers.tier(RabbitDelayTiers.LEVELS - 1) + ")");
-					return false;
-				}
-				throw new org.springframework.amqp.AmqpIOException(ex);
-			}
+			// The client's own channel: the broker closes the whole connection anyway.
+			Channel channel = connection.getDelegate().createChannel();
+			channel.exchangeDeclare(PLUGIN_EXCHANGE, "x-delayed-message", true, false,
+					Map.of("x-delayed-type", "headers"));
 			logger.info("Delaying messages with RabbitMQ's delayed-message-exchange plugin (exchange " + PLUGIN_EXCHANGE
 					+ ")");
 			return true;
+		}
+		catch (IOException ex) {
+			if (isUnknownExchangeType(ex)) {
+				logger.info("RabbitMQ has no delayed-message-exchange plugin: delaying messages with "
+						+ RabbitDelayTiers.LEVELS + " TTL and dead-letter tiers (" + RabbitDelayTiers.tier(0) + " to "
+						+ RabbitDelayTiers.tier(RabbitDelayTiers.LEVELS - 1) + ")");
+				return false;
+			}
+			throw new AmqpIOException(ex);
 		}
 		finally {
 			factory.destroy();

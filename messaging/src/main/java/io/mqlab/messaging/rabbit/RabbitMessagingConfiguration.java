@@ -64,7 +64,7 @@ final class RabbitMessagingConfiguration {
 	@ConditionalOnMissingBean
 	RabbitDelays mqlabRabbitDelays(RabbitConnections connections) {
 		return new RabbitDelays(connections.template(),
-				() -> connections.newConnectionFactory("mqlab delayed-message plugin check", null));
+				() -> connections.newProbeConnectionFactory("mqlab delayed-message plugin check"));
 	}
 
 	@Bean

@@ -1,10 +1,12 @@
 package io.mqlab.messaging.rabbit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.rabbitmq.client.Channel;
@@ -12,9 +14,13 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.Delay;
+import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessageHeaders;
 import io.mqlab.messaging.MessageContext;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.PublishFailedException;
 import io.mqlab.messaging.RetrySettings;
 import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.contract.LocalBrokers;
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -126,6 +133,70 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 		assertThat(failed.get(failed.size() - 1).redelivered()).isTrue();
 		assertThat(messaging.deadLetters().list(this.topic, "unstored", 10)).singleElement()
 			.satisfies((dead) -> assertThat(dead.envelope().id()).isEqualTo(failed.get(0).envelope().id()));
+	}
+
+	@Test
+	void deliversADelayedMessageWithoutTheHeadersOfItsTrip() {
+		Messaging messaging = messaging(member());
+		List<MessageContext> handled = new CopyOnWriteArrayList<>();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, (payload, context) -> handled.add(context));
+		messaging.publish(OutgoingMessage.of(this.topic, "k", new Numbered("k", 1))
+			.withHeader("user-header", "kept")
+			.withDelay(Delay.of(Duration.ofMillis(700))));
+		await().atMost(PATIENCE).until(() -> handled.size() == 1);
+		Envelope envelope = handled.get(0).envelope();
+		assertThat(envelope.headers()).containsEntry("user-header", "kept")
+			.containsKey(MessageHeaders.DELIVER_AT)
+			.allSatisfy((name, value) -> assertThat(name).doesNotStartWith("x-")
+				.doesNotStartWith("mqlab-delay-bit-")
+				.doesNotStartWith("mqlab."));
+	}
+
+	@Test
+	void holdsAThirtyDayDelayInTheLongestTier() throws Exception {
+		Messaging messaging = messaging(member());
+		Recorder recorder = new Recorder();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, recorder.handler("m"));
+		String longest = RabbitDelayTiers.tier(RabbitDelayTiers.LEVELS - 1);
+		messaging.publish(this.topic, "k", new Numbered("k", 0), Delay.of(Duration.ofMillis(200)));
+		long before = messageCount(longest);
+		messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Delay.MAX));
+		// confirmed, so already in the queue of its highest bit (2^31 ms)
+		assertThat(messageCount(longest)).isGreaterThan(before);
+		await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> recorder.size() == 1);
+		assertThat(recorder.all()).extracting(Received::seq).containsExactly(0);
+	}
+
+	@Test
+	void failsADelayedPublishWhoseTierIsMissingRatherThanDeliverItEarly() throws Exception {
+		Messaging messaging = messaging(member());
+		Map<Integer, Instant> handledAt = new ConcurrentHashMap<>();
+		Map<Integer, Instant> dueAt = new ConcurrentHashMap<>();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, (payload, context) -> {
+			handledAt.put(payload.seq(), Instant.now());
+			dueAt.put(payload.seq(), context.envelope().deliverAt());
+		});
+		messaging.publish(this.topic, "k", new Numbered("k", 0), Delay.of(Duration.ofMillis(200)));
+		try (Connection connection = connect()) {
+			connection.createChannel().queueDelete(RabbitDelayTiers.tier(10));
+		}
+		// 1500 ms, still over 1024 when published: through the missing tier
+		assertThatThrownBy(
+				() -> messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofMillis(1500))))
+			.isInstanceOf(PublishFailedException.class)
+			.hasMessageContaining(RabbitDelayTiers.tier(10));
+		// the failure made it declare the tiers again
+		messaging.publish(this.topic, "k", new Numbered("k", 2), Delay.of(Duration.ofMillis(1500)));
+		await().atMost(PATIENCE).until(() -> handledAt.containsKey(2));
+		await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> handledAt.size() == 2);
+		assertThat(handledAt).containsOnlyKeys(0, 2);
+		assertThat(handledAt.get(2)).isAfterOrEqualTo(dueAt.get(2));
+	}
+
+	private static long messageCount(String queue) throws Exception {
+		try (Connection connection = connect()) {
+			return connection.createChannel().queueDeclarePassive(queue).getMessageCount();
+		}
 	}
 
 	@Override
