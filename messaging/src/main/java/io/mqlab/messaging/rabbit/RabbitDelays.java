@@ -132,9 +132,10 @@ final class RabbitDelays {
 		}
 		catch (IOException ex) {
 			if (isUnknownExchangeType(ex)) {
-				logger.info("RabbitMQ has no delayed-message-exchange plugin: delaying messages with "
-						+ RabbitDelayTiers.LEVELS + " TTL and dead-letter tiers (" + RabbitDelayTiers.tier(0) + " to "
-						+ RabbitDelayTiers.tier(RabbitDelayTiers.LEVELS - 1) + ")");
+				logger.info("RabbitMQ has no delayed-message-exchange plugin: delaying messages in "
+						+ RabbitDelayTiers.LEVELS + " levels of TTL and dead-letter queues ("
+						+ RabbitDelayTiers.queue(0, 1) + " to "
+						+ RabbitDelayTiers.queue(RabbitDelayTiers.LEVELS - 1, RabbitDelayTiers.BASE - 1) + ")");
 				return false;
 			}
 			throw new AmqpIOException(ex);

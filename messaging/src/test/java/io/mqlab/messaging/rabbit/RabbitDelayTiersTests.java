@@ -1,6 +1,5 @@
 package io.mqlab.messaging.rabbit;
 
-import java.time.Duration;
 import java.util.Map;
 
 import io.mqlab.messaging.Delay;
@@ -12,33 +11,36 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class RabbitDelayTiersTests {
 
 	@Test
-	void spendsExactlyTheDelayInTheTiersOfItsBits() {
-		for (long millis : new long[] { 1, 2, 3, 300, 1000, 1500, 1024, 30_000, Delay.MAX.toMillis(),
+	void spendsTheDelayRoundedUpToAUnitInTheQueuesOfItsDigits() {
+		for (long millis : new long[] { 1, 49, 50, 51, 300, 1000, 1500, 2500, 30_000, 86_400_000, Delay.MAX.toMillis(),
 				RabbitDelayTiers.MAX_MILLIS }) {
 			Map<String, Object> headers = RabbitDelayTiers.headers(millis);
 			long spent = 0;
-			for (int level = 0; level < RabbitDelayTiers.LEVELS; level++) {
-				if ("1".equals(headers.get("mqlab-delay-bit-" + level))) {
-					spent += 1L << level;
-				}
+			long unit = RabbitDelayTiers.UNIT_MILLIS;
+			for (int level = 0; level < headers.size(); level++) {
+				spent += Long.parseLong((String) headers.get("mqlab-delay-digit-" + level)) * unit;
+				unit *= RabbitDelayTiers.BASE;
 			}
-			assertThat(spent).as("%d ms", millis).isEqualTo(millis);
-			int highest = 63 - Long.numberOfLeadingZeros(millis);
-			assertThat(headers).hasSize(highest + 1);
-			assertThat(RabbitDelayTiers.entry(millis)).isEqualTo(RabbitDelayTiers.tier(highest));
+			assertThat(spent).as("%d ms", millis)
+				.isGreaterThanOrEqualTo(millis)
+				.isLessThan(millis + RabbitDelayTiers.UNIT_MILLIS);
+			assertThat(headers.get("mqlab-delay-digit-" + (headers.size() - 1))).as("highest digit").isNotEqualTo("0");
+			assertThat(RabbitDelayTiers.entry(millis)).isEqualTo(RabbitDelayTiers.exchange(headers.size() - 1));
 		}
 	}
 
 	@Test
-	void reachesBeyondTheLongestDelay() {
-		assertThat(RabbitDelayTiers.MAX_MILLIS).isGreaterThanOrEqualTo(Delay.MAX.toMillis());
-		assertThat(RabbitDelayTiers.entry(Delay.MAX.toMillis())).isEqualTo("mqlab.delay.2147483648ms");
-		assertThat(RabbitDelayTiers.tier(0)).isEqualTo("mqlab.delay.1ms");
-		assertThat(Duration.ofMillis(1L << (RabbitDelayTiers.LEVELS - 1))).isLessThan(Delay.MAX);
+	void namesTiersAfterTheirTimeToLive() {
+		assertThat(RabbitDelayTiers.queue(0, 1)).isEqualTo("mqlab.delay.50ms");
+		assertThat(RabbitDelayTiers.queue(1, 3)).isEqualTo("mqlab.delay.600ms");
+		assertThat(RabbitDelayTiers.exchange(2)).isEqualTo("mqlab.delay.800ms");
+		assertThat(RabbitDelayTiers.entry(1500)).isEqualTo("mqlab.delay.800ms");
+		assertThat(RabbitDelayTiers.entry(Delay.MAX.toMillis())).isEqualTo(RabbitDelayTiers.exchange(12));
 	}
 
 	@Test
-	void refusesWhatNoTierHolds() {
+	void holdsTheLongestDelayButRefusesWhatNoTierHolds() {
+		assertThat(RabbitDelayTiers.MAX_MILLIS).isGreaterThanOrEqualTo(Delay.MAX.toMillis());
 		assertThatIllegalArgumentException().isThrownBy(() -> RabbitDelayTiers.headers(0));
 		assertThatIllegalArgumentException().isThrownBy(() -> RabbitDelayTiers.entry(RabbitDelayTiers.MAX_MILLIS + 1));
 	}

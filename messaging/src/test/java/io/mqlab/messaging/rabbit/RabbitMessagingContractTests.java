@@ -78,8 +78,10 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 			// Shared by every topic of this broker; declared again on the next delayed
 			// publish.
 			for (int level = 0; level < RabbitDelayTiers.LEVELS; level++) {
-				channel.queueDelete(RabbitDelayTiers.tier(level));
-				channel.exchangeDelete(RabbitDelayTiers.tier(level));
+				for (int digit = 1; digit < RabbitDelayTiers.BASE; digit++) {
+					channel.queueDelete(RabbitDelayTiers.queue(level, digit));
+				}
+				channel.exchangeDelete(RabbitDelayTiers.exchange(level));
 			}
 			channel.exchangeDelete(RabbitDelayTiers.DUE);
 		}
@@ -157,11 +159,12 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 		Messaging messaging = messaging(member());
 		Recorder recorder = new Recorder();
 		messaging.subscribe(this.topic, "delayed", Numbered.class, recorder.handler("m"));
-		String longest = RabbitDelayTiers.tier(RabbitDelayTiers.LEVELS - 1);
+		// 30 days are 3 * 4^12 units of 50 ms and a bit: the longest queue first
+		String longest = RabbitDelayTiers.queue(RabbitDelayTiers.LEVELS - 1, 3);
 		messaging.publish(this.topic, "k", new Numbered("k", 0), Delay.of(Duration.ofMillis(200)));
 		long before = messageCount(longest);
 		messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Delay.MAX));
-		// confirmed, so already in the queue of its highest bit (2^31 ms)
+		// confirmed, so already there
 		assertThat(messageCount(longest)).isGreaterThan(before);
 		await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> recorder.size() == 1);
 		assertThat(recorder.all()).extracting(Received::seq).containsExactly(0);
@@ -178,13 +181,14 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 		});
 		messaging.publish(this.topic, "k", new Numbered("k", 0), Delay.of(Duration.ofMillis(200)));
 		try (Connection connection = connect()) {
-			connection.createChannel().queueDelete(RabbitDelayTiers.tier(10));
+			connection.createChannel().queueDelete(RabbitDelayTiers.queue(2, 1));
 		}
-		// 1500 ms, still over 1024 when published: through the missing tier
+		// 1500 ms are 1*16 + 3*4 + 2 units of 50 ms: first through the missing 800 ms
+		// queue
 		assertThatThrownBy(
 				() -> messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofMillis(1500))))
 			.isInstanceOf(PublishFailedException.class)
-			.hasMessageContaining(RabbitDelayTiers.tier(10));
+			.hasMessageContaining(RabbitDelayTiers.exchange(2));
 		// the failure made it declare the tiers again
 		messaging.publish(this.topic, "k", new Numbered("k", 2), Delay.of(Duration.ofMillis(1500)));
 		await().atMost(PATIENCE).until(() -> handledAt.containsKey(2));
