@@ -32,11 +32,18 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * <p>
  * The publish completes on the broker's confirm, once the persistent message is in a
  * durable delay queue (or the plugin's store). Pending messages live on the broker only:
- * they survive a restart of any service, and of the broker (durable queues, persistent
- * messages; a tier whose TTL ran out while the broker was down moves on at start).
- * Delayed messages are not ordered relative to immediate ones, nor to each other except
- * by due time. A message due while no group has a queue for its topic is dropped by the
- * broker, as an immediate one would be.
+ * they survive a restart of any service (nothing in the application holds them), and of
+ * the broker (durable queues and exchanges, persistent messages; one that fell due while
+ * the broker was down goes on at start, late by the downtime).
+ * <p>
+ * Ordering: delayed messages are not ordered relative to immediate ones, nor to each
+ * other except by due time (two of one key due within one tier unit may swap); once due,
+ * a message joins its key's partition queue behind whatever is there. Duplicates: as for
+ * immediate messages, a publish that failed late (no confirm in time) may still be held
+ * and its retry delivered too, under the same id. A message due while no group has a
+ * queue for its topic is dropped by the broker, like an immediate one, but without the
+ * unroutable warning (dead-lettering has no returns).
+ */
  */
 final class RabbitDelays {
 
@@ -72,7 +79,7 @@ final class RabbitDelays {
 		if (due == null || !due.isAfter(now)) {
 			return null;
 		}
-		// Rounded up: a message may be a millisecond late, never early.
+		// Rounded up (and again by the tiers): late by a little, never early.
 		Duration wait = Duration.between(now, due);
 		long millis = wait.toMillis() + ((wait.toNanosPart() % 1_000_000 != 0) ? 1 : 0);
 		String topic = envelope.topic();
