@@ -44,7 +44,6 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * queue for its topic is dropped by the broker, like an immediate one, but without the
  * unroutable warning (dead-lettering has no returns).
  */
- */
 final class RabbitDelays {
 
 	static final String PLUGIN_EXCHANGE = "mqlab.delayed";
