@@ -185,7 +185,7 @@ public class RedisAggregates {
 
 	/** One trending bucket, whole. */
 	public Map<String, Double> bucket(Instant minute) {
-		return top(trendKey(minute), -1);
+		return top(trendKey(minute), 0);
 	}
 
 	/**
@@ -203,8 +203,9 @@ public class RedisAggregates {
 
 	}
 
+	/** The highest scores first; a limit of 0 takes all. */
 	private Map<String, Double> top(String key, int limit) {
-		Set<TypedTuple<String>> tuples = this.redis.opsForZSet().reverseRangeWithScores(key, 0, limit - 1);
+		Set<TypedTuple<String>> tuples = this.redis.opsForZSet().reverseRangeWithScores(key, 0, limit - 1L);
 		Map<String, Double> top = new LinkedHashMap<>();
 		if (tuples != null) {
 			tuples.forEach((tuple) -> top.put(tuple.getValue(), tuple.getScore()));

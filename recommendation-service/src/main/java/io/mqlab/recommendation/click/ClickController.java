@@ -59,7 +59,7 @@ class ClickController {
 	}
 
 	@PostMapping("/batch")
-	ResponseEntity<Object> batch(@Valid @RequestBody @NotNull List<@Valid @NotNull ClickRequest> requests) {
+	ResponseEntity<Object> batch(@RequestBody List<@Valid @NotNull ClickRequest> requests) {
 		if (requests.isEmpty() || requests.size() > this.settings.maxBatch()) {
 			return problem(Problems.validation(List.of(new FieldError("clicks",
 					"must hold between 1 and " + this.settings.maxBatch() + " clicks, had " + requests.size()))));

@@ -8,6 +8,8 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.recommendation.RecommendationSettings;
 import io.mqlab.recommendation.aggregate.ClickCounted;
 import io.mqlab.recommendation.aggregate.RedisAggregates;
@@ -45,23 +47,28 @@ class TrainingDataExport implements SmartLifecycle {
 
 	private final JsonMapper json;
 
+	private final MeterRegistry meters;
+
 	private volatile boolean running;
 
+	/** Buckets up to this one were claimed by some instance already. */
+	private Instant scannedUpTo = Instant.EPOCH;
+
 	TrainingDataExport(RecommendationSettings settings, RedisAggregates aggregates, Scoring scoring, Clock clock,
-			JsonMapper json) {
+			JsonMapper json, MeterRegistry meters) {
 		this.files = new JsonLinesFiles(settings.dataDir(),
 				(settings.instanceId() != null) ? settings.instanceId() : defaultInstance());
 		this.aggregates = aggregates;
 		this.scoring = scoring;
 		this.clock = clock;
 		this.json = json;
+		this.meters = meters;
 	}
 
 	@EventListener
 	void onClickCounted(ClickCounted counted) {
 		Clicked click = counted.click();
-		this.files.append("clicks", click.at().atZone(ZoneOffset.UTC).toLocalDate(),
-				this.json.writeValueAsString(click));
+		append("clicks", click.at(), this.json.writeValueAsString(click));
 	}
 
 	@Scheduled(fixedDelayString = "${mqlab.recommendation.export-rotation:1m}",
@@ -79,7 +86,11 @@ class TrainingDataExport implements SmartLifecycle {
 		Instant now = this.clock.instant();
 		int exported = 0;
 		for (Instant minute : Scoring.window(java.time.Duration.ofHours(2), now)) {
-			if (this.scoring.isClosed(minute, now) && this.aggregates.claimExport(minute)) {
+			if (!minute.isAfter(this.scannedUpTo) || !this.scoring.isClosed(minute, now)) {
+				continue;
+			}
+			this.scannedUpTo = minute;
+			if (this.aggregates.claimExport(minute)) {
 				Map<String, Double> bucket = this.aggregates.bucket(minute);
 				for (Map.Entry<String, Double> entry : bucket.entrySet()) {
 					Map<String, Object> line = new LinkedHashMap<>();
@@ -87,13 +98,21 @@ class TrainingDataExport implements SmartLifecycle {
 					line.put("windowEnd", minute.plus(Scoring.BUCKET).toString());
 					line.put("sku", entry.getKey());
 					line.put("score", entry.getValue());
-					this.files.append("trending", minute.atZone(ZoneOffset.UTC).toLocalDate(),
-							this.json.writeValueAsString(line));
+					append("trending", minute, this.json.writeValueAsString(line));
 				}
 				exported++;
 			}
 		}
 		return exported;
+	}
+
+	private void append(String dataset, Instant at, String line) {
+		this.files.append(dataset, at.atZone(ZoneOffset.UTC).toLocalDate(), line);
+		Counter.builder("recommendation.export.lines")
+			.description("Training data lines written")
+			.tag("dataset", dataset)
+			.register(this.meters)
+			.increment();
 	}
 
 	@Override
