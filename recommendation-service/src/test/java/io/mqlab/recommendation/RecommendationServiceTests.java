@@ -36,12 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,7 +63,7 @@ abstract class RecommendationServiceTests {
 
 	final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+	private ServiceInstances instances;
 
 	private Path dataDir;
 
@@ -83,18 +78,16 @@ abstract class RecommendationServiceTests {
 
 	private Instant baselineTime;
 
-	protected abstract String backend();
+	private final TestBroker broker;
 
-	/** Properties that connect an instance to the broker. */
-	protected abstract Map<String, String> brokerProperties();
-
-	/** Removes what this run left on a broker that outlives the test JVM. */
-	protected void removeBrokerState(List<String> topics) {
+	RecommendationServiceTests(TestBroker broker) {
+		this.broker = broker;
 	}
 
 	@BeforeAll
 	void startOneInstanceWithAShop() throws IOException {
 		this.dataDir = Files.createTempDirectory("recommendation-" + this.run);
+		this.instances = new ServiceInstances(this.broker, this.run, this.clock, this.dataDir);
 		this.planted = SHOP.sessions(PLANTED, 42, this.clock.instant(), Duration.ofMillis(100));
 		this.single = start("a");
 		this.api = http(this.single);
@@ -106,12 +99,9 @@ abstract class RecommendationServiceTests {
 
 	@AfterAll
 	void stopAndClean() throws IOException {
-		for (int i = this.contexts.size() - 1; i >= 0; i--) {
-			this.contexts.get(i).close();
+		if (this.instances != null) {
+			this.instances.close();
 		}
-		removeBrokerState(
-				List.of(topic("clicks", "a"), topic("orders", "a"), topic("clicks", "b"), topic("orders", "b")));
-		deleteRedisKeys("reco-" + this.run + "*");
 		if (this.dataDir != null) {
 			try (Stream<Path> files = Files.walk(this.dataDir)) {
 				files.sorted((x, y) -> y.compareTo(x)).forEach((file) -> file.toFile().delete());
@@ -318,7 +308,7 @@ abstract class RecommendationServiceTests {
 				IntStream.range(0, 501).mapToObj((i) -> good).collect(Collectors.joining(",", "[", "]"))));
 		Http.Response oneBad = this.api.post("/clicks/batch", "[" + good + "," + bad + "]");
 		assertProblem("one bad click in a batch", oneBad);
-		assertThat(oneBad.body().get("detail").asString()).contains("sessionId");
+		assertThat(oneBad.body().get("errors").get(0).get("field").asString()).isEqualTo("[1].sessionId");
 		assertProblem("future in a batch", this.api.post("/clicks/batch", "[" + good + ","
 				+ "{\"userId\":\"u-1\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\",\"at\":\"" + future + "\"}]"));
 		assertProblem("not an array", this.api.post("/clicks/batch", good));
@@ -335,36 +325,15 @@ abstract class RecommendationServiceTests {
 	// ---- helpers
 
 	private ConfigurableApplicationContext start(String set) {
-		Map<String, String> args = new LinkedHashMap<>();
-		args.put("spring.profiles.active", backend());
-		args.put("server.port", "0");
-		args.put("spring.main.banner-mode", "off");
-		args.put("mqlab.recommendation.clicks-topic", topic("clicks", set));
-		args.put("mqlab.recommendation.orders-topic", topic("orders", set));
-		args.put("mqlab.recommendation.key-prefix", "reco-" + this.run + "-" + set);
-		args.put("mqlab.recommendation.data-dir", this.dataDir.resolve(set).toString());
-		args.put("mqlab.recommendation.export-scan", "200ms");
-		args.put("mqlab.recommendation.export-rotation", "1h");
-		args.put("mqlab.messaging.partitions", "4");
-		args.put("mqlab.messaging.visibility-timeout", "5s");
-		args.putAll(brokerProperties());
-		String[] commandLine = args.entrySet()
-			.stream()
-			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
-			.toArray(String[]::new);
-		ConfigurableApplicationContext context = RecommendationServiceApplication.builder()
-			.initializers((ctx) -> ctx.getBeanFactory().registerSingleton("clock", this.clock))
-			.run(commandLine);
-		this.contexts.add(context);
-		return context;
+		return this.instances.start(set, Map.of());
 	}
 
 	String topic(String name, String set) {
-		return name + "-" + this.run + "-" + set;
+		return this.instances.topic(name, set);
 	}
 
 	private static Http http(ConfigurableApplicationContext context) {
-		return new Http(((WebServerApplicationContext) context).getWebServer().getPort());
+		return ServiceInstances.http(context);
 	}
 
 	/** Posts in batches, spread over the instances. */
@@ -502,25 +471,6 @@ abstract class RecommendationServiceTests {
 			}
 		}
 		return data;
-	}
-
-	static void deleteRedisKeys(String pattern) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", 6379);
-		factory.afterPropertiesSet();
-		factory.start();
-		try {
-			StringRedisTemplate template = new StringRedisTemplate(factory);
-			List<String> keys = new ArrayList<>();
-			try (Cursor<String> cursor = template.scan(ScanOptions.scanOptions().match(pattern).count(1000).build())) {
-				cursor.forEachRemaining(keys::add);
-			}
-			if (!keys.isEmpty()) {
-				template.unlink(keys);
-			}
-		}
-		finally {
-			factory.destroy();
-		}
 	}
 
 }

@@ -16,7 +16,8 @@ import io.mqlab.recommendation.RecommendationSettings;
 import io.mqlab.support.Problems;
 import io.mqlab.support.Problems.FieldError;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -42,10 +43,14 @@ class ClickController {
 
 	private final Clock clock;
 
+	private final Validator validator;
+
 	private final Counter ingested;
 
-	ClickController(Messaging messaging, RecommendationSettings settings, Clock clock, MeterRegistry meters) {
+	ClickController(Messaging messaging, RecommendationSettings settings, Clock clock, Validator validator,
+			MeterRegistry meters) {
 		this.messaging = messaging;
+		this.validator = validator;
 		this.settings = settings;
 		this.clock = clock;
 		this.ingested = Counter.builder("recommendation.clicks.ingested")
@@ -58,11 +63,28 @@ class ClickController {
 		return publish(List.of(request), "");
 	}
 
+	/**
+	 * Checked here rather than by {@code @Valid}, so each error names its click's index.
+	 */
 	@PostMapping("/batch")
-	ResponseEntity<Object> batch(@RequestBody List<@Valid @NotNull ClickRequest> requests) {
+	ResponseEntity<Object> batch(@RequestBody List<ClickRequest> requests) {
 		if (requests.isEmpty() || requests.size() > this.settings.maxBatch()) {
 			return problem(Problems.validation(List.of(new FieldError("clicks",
 					"must hold between 1 and " + this.settings.maxBatch() + " clicks, had " + requests.size()))));
+		}
+		List<FieldError> errors = new ArrayList<>();
+		for (int i = 0; i < requests.size(); i++) {
+			ClickRequest request = requests.get(i);
+			if (request == null) {
+				errors.add(new FieldError("[" + i + "]", "must not be null"));
+				continue;
+			}
+			for (ConstraintViolation<ClickRequest> violation : this.validator.validate(request)) {
+				errors.add(new FieldError("[" + i + "]." + violation.getPropertyPath(), violation.getMessage()));
+			}
+		}
+		if (!errors.isEmpty()) {
+			return problem(Problems.validation(errors));
 		}
 		return publish(requests, "[%d].");
 	}
