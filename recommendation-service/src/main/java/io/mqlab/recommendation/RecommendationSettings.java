@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir where the training data is written
  * @param exportRotation how often the training data files are closed and new ones started
  * @param instanceId names this instance's export files ({@code null}: host name and pid)
+ * @param engine what runs the aggregation: {@code messaging} (the messaging library's
+ * consumer, sessions in Redis; every backend) or {@code kafka-streams} (a Kafka Streams
+ * topology, sessions in a state store; the kafka backend only). Both apply the same
+ * scoring to the same Redis aggregates.
  */
 @ConfigurationProperties("mqlab.recommendation")
 public record RecommendationSettings(@DefaultValue("clicks") String clicksTopic,
@@ -33,6 +37,6 @@ public record RecommendationSettings(@DefaultValue("clicks") String clicksTopic,
 		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("7d") Duration dedupeTtl,
 		@DefaultValue("30m") Duration sessionGap, @DefaultValue("2m") Duration allowedLateness,
 		@DefaultValue("1d") Duration interestHalfLife, @DefaultValue("data") Path dataDir,
-		@DefaultValue("1m") Duration exportRotation, String instanceId) {
+		@DefaultValue("1m") Duration exportRotation, String instanceId, @DefaultValue("messaging") String engine) {
 
 }

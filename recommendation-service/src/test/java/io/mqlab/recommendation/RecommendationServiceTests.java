@@ -80,8 +80,16 @@ abstract class RecommendationServiceTests {
 
 	private final TestBroker broker;
 
+	private final Map<String, String> properties;
+
 	RecommendationServiceTests(TestBroker broker) {
+		this(broker, Map.of());
+	}
+
+	/** With properties of the test's own, e.g. another engine. */
+	RecommendationServiceTests(TestBroker broker, Map<String, String> properties) {
 		this.broker = broker;
+		this.properties = properties;
 	}
 
 	@BeforeAll
@@ -286,6 +294,21 @@ abstract class RecommendationServiceTests {
 	}
 
 	@Test
+	void anUnreadableEventIsDeadLetteredNotDropped() {
+		Messaging messaging = this.single.getBean(Messaging.class);
+		String user = "broken-" + this.run;
+		// no click id, type or time: not a click this service published
+		messaging.publish(topic("clicks", "a"), user, Map.of("userId", user, "sku", "BROKEN-1"));
+		messaging.publish(topic("orders", "a"), user, Map.of("orderId", user, "items", List.of()));
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			assertThat(messaging.deadLetters().list(topic("clicks", "a"), this.instances.group("a"), 10))
+				.anySatisfy((letter) -> assertThat(letter.envelope().payload()).contains(user));
+			assertThat(messaging.deadLetters().list(topic("orders", "a"), this.instances.group("a"), 10))
+				.anySatisfy((letter) -> assertThat(letter.envelope().payload()).contains(user));
+		});
+	}
+
+	@Test
 	void badInputIsRejectedWithProblemDetailsAndNothingIsPublished() {
 		double published = published(this.single);
 		String future = this.clock.instant().plus(Duration.ofHours(1)).toString();
@@ -325,7 +348,7 @@ abstract class RecommendationServiceTests {
 	// ---- helpers
 
 	private ConfigurableApplicationContext start(String set) {
-		return this.instances.start(set, Map.of());
+		return this.instances.start(set, this.properties);
 	}
 
 	String topic(String name, String set) {

@@ -25,6 +25,12 @@ public record Effects(String eventId, String userId, List<Interest> interests, L
 		List<String> newInSession, SessionRef session, Instant seenInSessionAt, List<Pair> boughtTogether,
 		List<String> bought, List<Interest> trending, Instant trendingMinute) {
 
+	/** The same effects for an engine that keeps sessions itself. */
+	public Effects withoutSession() {
+		return new Effects(this.eventId, this.userId, this.interests, this.coViewed, this.newInSession, null,
+				this.seenInSessionAt, this.boughtTogether, this.bought, this.trending, this.trendingMinute);
+	}
+
 	/** Interest in a product: a weight added, and when. */
 	public record Interest(String sku, double weight, Instant at) {
 

@@ -63,15 +63,15 @@ public class RedisAggregates {
 	 */
 	public boolean apply(Effects effects) {
 		Script script = new Script(key("seen:" + effects.eventId()));
+		for (Effects.Pair pair : effects.coViewed()) {
+			script.op("ZINCRBY", key("coview:" + pair.first()), "1", pair.second());
+			script.op("ZINCRBY", key("coview:" + pair.second()), "1", pair.first());
+		}
+		for (String sku : effects.newInSession()) {
+			script.op("ZINCRBY", key("item:sessions"), "1", sku);
+		}
 		if (effects.session() != null) {
 			String session = sessionKey(effects.session());
-			for (Effects.Pair pair : effects.coViewed()) {
-				script.op("ZINCRBY", key("coview:" + pair.first()), "1", pair.second());
-				script.op("ZINCRBY", key("coview:" + pair.second()), "1", pair.first());
-			}
-			for (String sku : effects.newInSession()) {
-				script.op("ZINCRBY", key("item:sessions"), "1", sku);
-			}
 			for (Effects.Interest interest : effects.interests()) {
 				script.op("ZMAX", session, millis(effects.seenInSessionAt()), interest.sku());
 			}
