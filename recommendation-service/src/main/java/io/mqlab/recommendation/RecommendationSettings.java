@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBatch most clicks in one {@code POST /clicks/batch}
  * @param maxClockSkew how far in the future a click's time may be
  * @param dedupeTtl how long a handled click or order id is remembered, so a redelivery
- * within that time counts nothing
+ * within that time counts nothing (one small key per event: memory grows with the rate
+ * times this)
  * @param sessionGap a session without clicks for this long is over
  * @param allowedLateness how long after its minute ended a click still counts for
  * trending (event time); later ones are counted everywhere else but there
@@ -34,7 +35,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record RecommendationSettings(@DefaultValue("clicks") String clicksTopic,
 		@DefaultValue("ORDER") String ordersTopic, @DefaultValue("recommendation") String group,
 		@DefaultValue("4") int concurrency, @DefaultValue("reco") String keyPrefix, @DefaultValue("500") int maxBatch,
-		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("7d") Duration dedupeTtl,
+		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("1d") Duration dedupeTtl,
 		@DefaultValue("30m") Duration sessionGap, @DefaultValue("2m") Duration allowedLateness,
 		@DefaultValue("1d") Duration interestHalfLife, @DefaultValue("data") Path dataDir,
 		@DefaultValue("1m") Duration exportRotation, String instanceId, @DefaultValue("messaging") String engine) {

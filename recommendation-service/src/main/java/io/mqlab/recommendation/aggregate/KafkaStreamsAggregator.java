@@ -37,6 +37,7 @@ import org.apache.kafka.streams.state.Stores;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.context.SmartLifecycle;
@@ -64,7 +65,7 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 
 	private final Messaging messaging;
 
-	private final KafkaConnectionDetails connection;
+	private final ObjectProvider<KafkaConnectionDetails> connection;
 
 	private final MessagingProperties messagingProperties;
 
@@ -80,7 +81,7 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 
 	private KafkaStreams streams;
 
-	KafkaStreamsAggregator(Messaging messaging, KafkaConnectionDetails connection,
+	KafkaStreamsAggregator(Messaging messaging, ObjectProvider<KafkaConnectionDetails> connection,
 			MessagingProperties messagingProperties, RecommendationSettings settings, AggregateWriter writer,
 			Clock clock, MeterRegistry meters, JsonMapper json) {
 		if (messaging.backend() != Backend.KAFKA) {
@@ -121,7 +122,7 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 		Properties properties = new Properties();
 		properties.put(StreamsConfig.APPLICATION_ID_CONFIG, this.settings.group());
 		properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-				String.join(",", this.connection.getStreams().getBootstrapServers()));
+				String.join(",", this.connection.getObject().getStreams().getBootstrapServers()));
 		properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.max(1, this.settings.concurrency()));
 		properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
 		properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG,
