@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The alternative engine where Kafka is the backend: a Kafka Streams topology reads the
@@ -80,6 +82,8 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 	private final JsonMapper json;
 
 	private KafkaStreams streams;
+
+	private Path stateDir;
 
 	KafkaStreamsAggregator(Messaging messaging, ObjectProvider<KafkaConnectionDetails> connection,
 			MessagingProperties messagingProperties, RecommendationSettings settings, AggregateWriter writer,
@@ -127,13 +131,9 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 		properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
 		properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG,
 				(int) this.messagingProperties.getKafka().getReplicationFactor());
-		try {
-			// local state is a cache of the changelog: each instance has its own
-			properties.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("mqlab-streams-").toString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create a Kafka Streams state directory", ex);
-		}
+		// local state is a cache of the changelog: each instance has its own, gone on
+		// stop
+		properties.put(StreamsConfig.STATE_DIR_CONFIG, this.stateDir.toString());
 		return properties;
 	}
 
@@ -146,6 +146,12 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 		// the source topics and their dead-letter topics, as the library creates them
 		this.messaging.provision(this.settings.clicksTopic(), this.settings.group());
 		this.messaging.provision(this.settings.ordersTopic(), this.settings.group());
+		try {
+			this.stateDir = Files.createTempDirectory("mqlab-streams-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create a Kafka Streams state directory", ex);
+		}
 		this.streams = new KafkaStreams(topology(), properties());
 		this.streams.setUncaughtExceptionHandler((ex) -> {
 			logger.error("Kafka Streams thread failed; replacing it, its records are processed again", ex);
@@ -160,6 +166,7 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 			this.streams.close(Duration.ofSeconds(30));
 			this.streams.cleanUp();
 			this.streams = null;
+			FileSystemUtils.deleteRecursively(this.stateDir.toFile());
 		}
 	}
 
