@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.Subscription;
 import io.mqlab.messaging.SubscriptionSpec;
+import io.mqlab.messaging.postgres.QueueTable.Claim;
 import io.mqlab.messaging.postgres.QueueTable.Claimed;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -278,15 +279,16 @@ final class PostgresSubscription implements Subscription {
 		this.freed.set(false);
 		this.notified.set(false);
 		this.lastClaimAt = now;
-		List<Claimed> rows = this.table.claim(topic(), group(), room, this.window);
+		Claim claim = this.table.claim(topic(), group(), room, this.window);
 		// Heads beyond the window (keys stuck behind a deep backlog of keys in flight)
 		// are looked for by a full claim at most once per poll interval.
-		if (rows.isEmpty() && now >= this.nextFullClaim) {
-			rows = this.table.claim(topic(), group(), room, 0);
+		if (claim.rows().isEmpty() && now >= this.nextFullClaim) {
+			claim = this.table.claim(topic(), group(), room, 0);
 			this.nextFullClaim = now + this.pollInterval.toMillis();
 		}
+		List<Claimed> rows = claim.rows();
 		if (rows.isEmpty()) {
-			Duration untilDue = this.table.untilNextDue(topic(), group());
+			Duration untilDue = this.table.untilNextDue(topic(), group(), claim);
 			this.nextDueAt = (untilDue != null) ? System.currentTimeMillis() + untilDue.toMillis() : Long.MAX_VALUE;
 		}
 		else if (now >= this.nextDueAt) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -88,20 +89,27 @@ final class QueueTable {
 	 * order and stops at now() (index mqlab_delivery_due), so pending delayed rows cost
 	 * nothing. Rows of other consumers are skipped (SKIP LOCKED) and leased rows fail
 	 * visible_at; a row whose key has an earlier row left is not a head (an earlier row
-	 * is due too, so a pending one never blocks). Of the heads found it takes the older
-	 * half (at most the limit): a member keeps claiming the next message of the keys it
-	 * holds, so one that took every head would starve the other members of its group.
-	 * Lease and attempts are set in the same statement; the candidates not taken are
-	 * unlocked when it ends.
+	 * is due too, so a pending one never blocks). That check is two index probes, not one
+	 * row comparison: a btree scan does not stop at the end of a row comparison, and rows
+	 * published together share due_at. Of the heads found it takes the older half (at
+	 * most the limit): a member keeps claiming the next message of the keys it holds, so
+	 * one that took every head would starve the other members of its group. Lease and
+	 * attempts are set in the same statement; the candidates not taken are unlocked when
+	 * it ends. It also returns its now() (one row of NULLs if it claimed nothing): where
+	 * the look-up of the next due row starts.
 	 */
 	private static final String CLAIM = """
 			WITH candidates AS (
 			    SELECT d.id, d.due_at FROM mqlab_delivery d
 			    WHERE d.topic = ? AND d.group_name = ? AND d.due_at <= now() AND d.visible_at <= now() %s
-			      AND (d.msg_key IS NULL OR NOT EXISTS (
+			      AND (d.msg_key IS NULL OR (NOT EXISTS (
 			        SELECT 1 FROM mqlab_delivery e
 			        WHERE e.topic = d.topic AND e.group_name = d.group_name
-			          AND e.msg_key = d.msg_key AND (e.due_at, e.id) < (d.due_at, d.id)))
+			          AND e.msg_key = d.msg_key AND e.due_at < d.due_at)
+			      AND NOT EXISTS (
+			        SELECT 1 FROM mqlab_delivery e
+			        WHERE e.topic = d.topic AND e.group_name = d.group_name
+			          AND e.msg_key = d.msg_key AND e.due_at = d.due_at AND e.id < d.id)))
 			    ORDER BY d.due_at, d.id
 			    LIMIT 2 * ?
 			    FOR UPDATE SKIP LOCKED),
@@ -113,9 +121,10 @@ final class QueueTable {
 			    SET visible_at = now() + make_interval(secs => ?), attempts = d.attempts + 1, lease = ?
 			    FROM taken t WHERE d.id = t.id
 			    RETURNING d.id, d.attempts, d.message_seq, d.due_at)
-			SELECT c.id, c.attempts, m.message_id, m.topic, m.msg_key, m.type, m.headers::text AS headers,
+			SELECT t.at, c.id, c.attempts, m.message_id, m.topic, m.msg_key, m.type, m.headers::text AS headers,
 			    m.payload, m.published_at, m.published_nano
-			FROM claimed c JOIN mqlab_message m ON m.seq = c.message_seq
+			FROM (SELECT now() AS at) t
+			LEFT JOIN (claimed c JOIN mqlab_message m ON m.seq = c.message_seq) ON true
 			ORDER BY c.due_at, c.id
 			""";
 
@@ -124,9 +133,8 @@ final class QueueTable {
 	 * a deep backlog are all in flight reads every row of it to find no head.
 	 */
 	private static final String WINDOW = """
-			AND (d.due_at, d.id) <= (SELECT w.due_at, w.id FROM (SELECT due_at, id FROM mqlab_delivery
-			    WHERE topic = ? AND group_name = ? AND due_at <= now() ORDER BY due_at, id LIMIT ?) w
-			    ORDER BY w.due_at DESC, w.id DESC LIMIT 1)""";
+			AND d.id IN (SELECT id FROM mqlab_delivery
+			    WHERE topic = ? AND group_name = ? AND due_at <= now() ORDER BY due_at, id LIMIT ?)""";
 
 	private static final String CLAIM_WINDOWED = CLAIM.formatted(WINDOW);
 
@@ -174,12 +182,13 @@ final class QueueTable {
 			""";
 
 	/**
-	 * Milliseconds, by the database clock, until the group's next delayed row is due
-	 * (NULL: none pending); one index probe.
+	 * Milliseconds, by the database clock, until the group's first row due after a claim
+	 * is due (NULL: none); one index probe. After the claim, not after now(): a row that
+	 * fell due in between would be seen by neither.
 	 */
 	private static final String UNTIL_NEXT_DUE = """
 			SELECT ceil(extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::bigint
-			FROM mqlab_delivery WHERE topic = ? AND group_name = ? AND due_at > now()
+			FROM mqlab_delivery WHERE topic = ? AND group_name = ? AND due_at > ?
 			""";
 
 	private final JdbcTemplate jdbc;
@@ -207,14 +216,22 @@ final class QueueTable {
 	 * half of those it finds.
 	 * @param window how many of the group's oldest rows to look at, or 0 for all
 	 */
-	List<Claimed> claim(String topic, String group, int limit, int window) {
+	Claim claim(String topic, String group, int limit, int window) {
 		UUID lease = UUID.randomUUID();
 		double seconds = this.leaseTime.toMillis() / 1000.0;
 		Object[] args = (window > 0) ? new Object[] { topic, group, topic, group, window, limit, limit, seconds, lease }
 				: new Object[] { topic, group, limit, limit, seconds, lease };
-		return this.jdbc.query((window > 0) ? CLAIM_WINDOWED : CLAIM_ALL,
-				(rs, rowNum) -> new Claimed(rs.getLong("id"), lease, rs.getInt("attempts"), EnvelopeColumns.read(rs)),
-				args);
+		return this.jdbc.query((window > 0) ? CLAIM_WINDOWED : CLAIM_ALL, (rs) -> {
+			List<Claimed> rows = new ArrayList<>();
+			OffsetDateTime at = null;
+			while (rs.next()) {
+				at = rs.getObject("at", OffsetDateTime.class);
+				if (rs.getObject("id") != null) {
+					rows.add(new Claimed(rs.getLong("id"), lease, rs.getInt("attempts"), EnvelopeColumns.read(rs)));
+				}
+			}
+			return new Claim(rows, at);
+		}, args);
 	}
 
 	/**
@@ -321,11 +338,11 @@ final class QueueTable {
 	}
 
 	/**
-	 * How long until the group's next delayed message is due, or null when none is
-	 * pending.
+	 * How long until the group's next row due after that claim is due (zero if it is
+	 * already), or null when none is.
 	 */
-	Duration untilNextDue(String topic, String group) {
-		Long millis = this.jdbc.queryForObject(UNTIL_NEXT_DUE, Long.class, topic, group);
+	Duration untilNextDue(String topic, String group, Claim after) {
+		Long millis = this.jdbc.queryForObject(UNTIL_NEXT_DUE, Long.class, topic, group, after.at());
 		return (millis != null) ? Duration.ofMillis(Math.max(0, millis)) : null;
 	}
 
@@ -341,6 +358,16 @@ final class QueueTable {
 		else {
 			statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
 		}
+	}
+
+	/**
+	 * What a claim leased.
+	 *
+	 * @param rows the rows, in queue order
+	 * @param at the database's now() for the claim: rows due until then were considered
+	 */
+	record Claim(List<Claimed> rows, OffsetDateTime at) {
+
 	}
 
 	/**
