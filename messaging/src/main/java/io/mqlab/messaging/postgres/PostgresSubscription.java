@@ -196,8 +196,8 @@ final class PostgresSubscription implements Subscription {
 				if (!more && this.handled.isEmpty()) {
 					long now = System.currentTimeMillis();
 					long wait = Math.min(this.pollInterval.toMillis(), Math.max(1, nextRenewal - now));
-					if (this.nextDueAt > now) {
-						wait = Math.min(wait, this.nextDueAt - now);
+					if (this.nextDueAt != Long.MAX_VALUE) {
+						wait = Math.min(wait, Math.max(1, this.nextDueAt - now));
 					}
 					this.wakeUps.tryAcquire(wait, TimeUnit.MILLISECONDS);
 					this.wakeUps.drainPermits();
@@ -265,6 +265,8 @@ final class PostgresSubscription implements Subscription {
 		int held = this.held.size();
 		int room = this.capacity - held;
 		if (room <= 0) {
+			// Nothing can be claimed before a handler finishes, which wakes the fetcher.
+			this.nextDueAt = Long.MAX_VALUE;
 			return false;
 		}
 		long now = System.currentTimeMillis();
