@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 import io.mqlab.messaging.MessageHandler;
 
 /**
- * Records when delayed messages were handled against when they were due (or published, if
- * that was later), by the same clock that stamped their due time.
+ * Records when delayed messages were handled against when they were due, by the same
+ * clock that stamped their due time.
  */
 final class Timings {
 
@@ -26,11 +26,10 @@ final class Timings {
 		return (payload, context) -> {
 			Instant now = Instant.now();
 			Instant due = context.envelope().deliverAt();
-			// A due time in the past means now: late from when it was published (as the
-			// end-to-end latency metric counts it).
+			// A due time in the past means now: lateness counts from the publish then.
 			Instant published = context.envelope().timestamp();
-			Instant from = (due != null && due.isAfter(published)) ? due : published;
-			this.handled.add(new Handled(payload.key() + "#" + payload.seq(), (due != null) ? from : now, now));
+			Instant effective = (due == null) ? now : (due.isBefore(published) ? published : due);
+			this.handled.add(new Handled(payload.key() + "#" + payload.seq(), effective, now));
 			this.ids.add(context.envelope().id());
 		};
 	}
