@@ -71,7 +71,14 @@ final class KafkaRedeliveries implements ConsumerAwareRebalanceListener, OffsetA
 	 * Called when a dispatch threw: the record is read again and may have been handled.
 	 */
 	void failed(TopicPartition partition, long offset) {
-		this.suspect.put(partition, new long[] { offset, offset + 1 });
+		failed(partition, offset, offset + 1);
+	}
+
+	/**
+	 * Called when the records in [from, until) are read again and may have been handled.
+	 */
+	void failed(TopicPartition partition, long from, long until) {
+		this.suspect.put(partition, new long[] { from, until });
 	}
 
 	/** The metadata of every offset the container commits. */

@@ -26,7 +26,10 @@ final class Timings {
 		return (payload, context) -> {
 			Instant now = Instant.now();
 			Instant due = context.envelope().deliverAt();
-			this.handled.add(new Handled(payload.key() + "#" + payload.seq(), (due != null) ? due : now, now));
+			// A due time in the past means now: lateness counts from the publish then.
+			Instant published = context.envelope().timestamp();
+			Instant effective = (due == null) ? now : (due.isBefore(published) ? published : due);
+			this.handled.add(new Handled(payload.key() + "#" + payload.seq(), effective, now));
 			this.ids.add(context.envelope().id());
 		};
 	}
