@@ -29,9 +29,12 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * a partition waits for its head: a message of any key published after a delayed one on
  * the same partition waits until that one is due, even if it was not delayed.</li>
  * </ul>
- * Either way delayed messages are not ordered relative to immediate ones, nor to each
- * other except by due time: they enter the topic when due. Pending ones survive restarts
- * of the services and of the broker, since Kafka persists the topics and the offsets.
+ * Ordering: with the forwarder a delayed message enters its topic when due, behind what
+ * was published before then, so delayed messages are not ordered relative to immediate
+ * ones, nor to each other except by due time (two with the same key and due time keep
+ * their publish order). With the consumer check they keep partition order instead, at the
+ * price above. Either way pending ones survive restarts of the services and of the
+ * broker: Kafka persists the topics and the committed offsets.
  */
 final class KafkaDelays implements DisposableBean {
 
@@ -103,7 +106,10 @@ final class KafkaDelays implements DisposableBean {
 	 * forwarders.
 	 */
 	void publishing(Collection<String> delayedTopics) {
-		delayedTopics.forEach(this::forward);
+		for (String topic : delayedTopics) {
+			this.clients.ensureDelayTopics(topic);
+			forward(topic);
+		}
 	}
 
 	/**
@@ -114,11 +120,14 @@ final class KafkaDelays implements DisposableBean {
 		if (this.forwarders.containsKey(topic)) {
 			return;
 		}
-		if (hasDelayTopics(topic)) {
-			forward(topic);
+		this.watched.add(topic);
+		try {
+			if (hasDelayTopics(topic)) {
+				forward(topic);
+			}
 		}
-		else {
-			this.watched.add(topic);
+		catch (RuntimeException ex) {
+			logger.warn("Could not start forwarding the delayed messages of " + topic + ", will try again: " + ex);
 		}
 	}
 
@@ -146,7 +155,7 @@ final class KafkaDelays implements DisposableBean {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.debug("Could not look for the delay topics of " + topic + ", will look again: " + ex);
+				logger.warn("Could not start forwarding the delayed messages of " + topic + ", will try again: " + ex);
 			}
 		}
 	}

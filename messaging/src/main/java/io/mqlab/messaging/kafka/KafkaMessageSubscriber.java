@@ -51,7 +51,9 @@ import org.springframework.util.backoff.FixedBackOff;
  * Consumes with one {@link ConcurrentMessageListenerContainer} per subscription: the
  * group is a Kafka consumer group, {@code concurrency} consumers each own whole
  * partitions (so one key is handled by one thread at a time, in order), and offsets are
- * committed, once per poll, only past records whose dispatch returned.
+ * committed, once per poll, only past records whose dispatch returned. A subscription
+ * also forwards the delayed messages of its topic ({@link KafkaDelays}), or, in the
+ * consumer-check delay mode, holds each partition until its head record is due.
  */
 final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, DisposableBean {
 
