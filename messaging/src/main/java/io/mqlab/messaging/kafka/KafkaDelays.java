@@ -31,10 +31,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * </ul>
  * Ordering: with the forwarder a delayed message enters its topic when due, behind what
  * was published before then, so delayed messages are not ordered relative to immediate
- * ones, nor to each other except by due time (two with the same key and due time keep
- * their publish order). With the consumer check they keep partition order instead, at the
- * price above. Either way pending ones survive restarts of the services and of the
- * broker: Kafka persists the topics and the committed offsets.
+ * ones, nor to each other except by due time. With the consumer check they keep partition
+ * order instead, at the price above. Either way pending ones survive restarts of the
+ * services and of the broker: Kafka persists the topics and the committed offsets.
  */
 final class KafkaDelays implements DisposableBean {
 
