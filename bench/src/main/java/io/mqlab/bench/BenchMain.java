@@ -1,5 +1,8 @@
 package io.mqlab.bench;
 
+import java.util.Arrays;
+
+import io.mqlab.bench.delay.DelayBench;
 import io.mqlab.bench.report.BenchReport;
 
 /**
@@ -18,6 +21,9 @@ public final class BenchMain {
 
 	static int run(String[] args) {
 		ProjectPaths paths = ProjectPaths.detect();
+		if (args.length > 0 && args[0].equals("delays")) {
+			return DelayBench.run(Arrays.copyOfRange(args, 1, args.length), paths);
+		}
 		BenchSettings settings;
 		try {
 			settings = BenchOptions.parse(args, paths);

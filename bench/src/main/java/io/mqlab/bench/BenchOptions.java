@@ -17,7 +17,7 @@ import io.mqlab.messaging.Backend;
 public final class BenchOptions {
 
 	static final String USAGE = """
-			usage: ./mqlab bench [options]
+			usage: ./mqlab bench [options]      (./mqlab bench delays --help: the delayed-delivery bench)
 			  --backends LIST      kafka,rabbitmq,redis,postgres (default: all four)
 			  --messages N         messages of the max-throughput phase (default 20000)
 			  --size BYTES         payload size (default 1024)
@@ -111,7 +111,7 @@ public final class BenchOptions {
 		return settings;
 	}
 
-	private static List<Backend> backends(String list) {
+	public static List<Backend> backends(String list) {
 		List<Backend> backends = new ArrayList<>();
 		for (String name : list.split(",")) {
 			if (!name.isBlank()) {
@@ -125,7 +125,7 @@ public final class BenchOptions {
 	}
 
 	/** Parses a duration such as 10s, 500ms, 2m or a plain number of seconds. */
-	static Duration duration(String text) {
+	public static Duration duration(String text) {
 		String value = text.strip().toLowerCase(Locale.ROOT);
 		try {
 			if (value.endsWith("ms")) {

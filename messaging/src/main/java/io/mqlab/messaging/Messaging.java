@@ -165,11 +165,13 @@ public class Messaging {
 		if (message.priority() != null) {
 			headers.put(MessageHeaders.PRIORITY, Integer.toString(message.priority()));
 		}
-		if (message.deliverAt() != null) {
+		Instant now = Instant.now();
+		// A due time already past means now: the message is then an immediate one.
+		if (message.deliverAt() != null && message.deliverAt().isAfter(now)) {
 			headers.put(MessageHeaders.DELIVER_AT, Long.toString(message.deliverAt().toEpochMilli()));
 		}
-		return new Envelope(id, message.topic(), message.key(), message.payload().getClass().getSimpleName(),
-				Instant.now(), headers, json);
+		return new Envelope(id, message.topic(), message.key(), message.payload().getClass().getSimpleName(), now,
+				headers, json);
 	}
 
 	/** A W3C traceparent in the parent's trace, or a new trace. */

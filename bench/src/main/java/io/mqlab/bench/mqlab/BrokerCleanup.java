@@ -26,12 +26,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * so runs do not pile up. Best effort: a failure is reported, never fatal. It knows the
  * adapters' naming (their tests clean up the same way).
  */
-final class BrokerCleanup {
+public final class BrokerCleanup {
 
 	private BrokerCleanup() {
 	}
 
-	static void clean(Backend backend, ConfigurableApplicationContext context, String topic, String group,
+	public static void clean(Backend backend, ConfigurableApplicationContext context, String topic, String group,
 			int partitions) {
 		try {
 			switch (backend) {

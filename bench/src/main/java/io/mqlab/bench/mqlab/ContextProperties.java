@@ -11,13 +11,13 @@ import io.mqlab.messaging.Backend;
  * The properties of a backend's context: the ones the contract tests start their contexts
  * with (same DataSource, backend and connection settings), plus the bench's knobs.
  */
-final class ContextProperties {
+public final class ContextProperties {
 
 	private ContextProperties() {
 	}
 
 	/** Connection and library settings, without the knobs. */
-	static Map<String, Object> base(Backend backend, Brokers brokers) {
+	public static Map<String, Object> base(Backend backend, Brokers brokers) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.main.log-startup-info", false);

@@ -1,8 +1,11 @@
 package io.mqlab.messaging.redis;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.mqlab.messaging.DeadLetter;
@@ -37,9 +40,25 @@ final class RedisEnvelopes {
 		}
 		fields.put("type", envelope.type());
 		fields.put("timestamp", envelope.timestamp().toString());
-		fields.put("headers", JSON.writeValueAsString(envelope.headers()));
+		// sorted: the same envelope always gives the same text (see delayedMember)
+		fields.put("headers", JSON.writeValueAsString(new TreeMap<>(envelope.headers())));
 		fields.put("payload", envelope.payload());
 		return fields;
+	}
+
+	/**
+	 * A delayed envelope as a member of a delayed set: its XADD fields as a flat JSON
+	 * array (field, value, ...), which the move script decodes with cjson. The text is
+	 * the same for the same envelope, so re-sending one still pending (e.g. by the
+	 * outbox) does not add a second member.
+	 */
+	static String delayedMember(Envelope envelope) {
+		List<String> flat = new ArrayList<>();
+		fields(envelope).forEach((field, value) -> {
+			flat.add(field);
+			flat.add(value);
+		});
+		return JSON.writeValueAsString(flat);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.mqlab.messaging.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +19,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -26,6 +30,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Publishes an envelope with XADD to the partition stream of its key; the future
  * completes with the XADD reply. {@link #publishAll} pipelines the XADDs.
+ * <p>
+ * A message not yet due ({@link io.mqlab.messaging.MessageHeaders#DELIVER_AT} after now)
+ * goes instead into the delayed set of that partition, scored by its due time (ZADD in
+ * the DELAY script; its reply is the durability point, as XADD's is), and
+ * {@link RedisDelayMover} moves it into the stream when due. A due time in the past means
+ * now: a plain XADD.
  * <p>
  * The template is synchronous, so the work runs on one publisher thread and the caller
  * only waits on the future (bounded by {@code mqlab.messaging.publish-timeout}). One
@@ -39,6 +49,8 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	private static final Log logger = LogFactory.getLog(RedisMessagePublisher.class);
 
+	private static final byte[] DELAY_SCRIPT = bytes(RedisScripts.DELAY.getScriptAsString());
+
 	private final StringRedisTemplate template;
 
 	private final RedisTopology topology;
@@ -49,12 +61,16 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	private final Duration publishTimeout;
 
+	private final RedisDelayMover mover;
+
 	private volatile boolean running = true;
 
-	RedisMessagePublisher(StringRedisTemplate template, RedisTopology topology, Duration publishTimeout) {
+	RedisMessagePublisher(StringRedisTemplate template, RedisTopology topology, Duration publishTimeout,
+			RedisDelayMover mover) {
 		this.template = template;
 		this.topology = topology;
 		this.publishTimeout = publishTimeout;
+		this.mover = mover;
 		this.thread = new Thread(this::run, "mqlab-redis-publisher");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -62,8 +78,8 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	@Override
 	public CompletableFuture<Void> publish(Envelope envelope) {
-		MapRecord<String, String, String> record = record(envelope);
-		return submit(() -> this.template.opsForStream().add(record));
+		Write write = write(envelope, Instant.now());
+		return whenStored(submit(write::run), List.of(write));
 	}
 
 	@Override
@@ -71,19 +87,56 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 		if (envelopes.isEmpty()) {
 			return CompletableFuture.completedFuture(null);
 		}
-		List<MapRecord<String, String, String>> records = envelopes.stream().map(this::record).toList();
-		return submit(() -> this.template.executePipelined(new SessionCallback<Object>() {
+		Instant now = Instant.now();
+		List<Write> writes = envelopes.stream().map((envelope) -> write(envelope, now)).toList();
+		return whenStored(submit(() -> this.template.executePipelined(new SessionCallback<Object>() {
 			@Override
 			public <K, V> Object execute(RedisOperations<K, V> operations) throws DataAccessException {
-				records.forEach(RedisMessagePublisher.this.template.opsForStream()::add);
+				writes.forEach(Write::run);
 				return null;
 			}
-		}));
+		})), writes);
 	}
 
-	private MapRecord<String, String, String> record(Envelope envelope) {
-		String stream = this.topology.stream(envelope.topic(), this.topology.partition(envelope.key()));
-		return StreamRecords.newRecord().in(stream).ofMap(RedisEnvelopes.fields(envelope));
+	/**
+	 * An XADD to the partition stream of the envelope's key, or for a message not yet due
+	 * the DELAY script, run as a plain EVAL because a pipeline cannot fall back from
+	 * EVALSHA when Redis lost its script cache.
+	 */
+	private Write write(Envelope envelope, Instant now) {
+		Instant due = envelope.deliverAt();
+		if (due == null || !due.isAfter(now)) {
+			String stream = this.topology.stream(envelope.topic(), this.topology.partition(envelope.key()));
+			MapRecord<String, String, String> record = StreamRecords.newRecord()
+				.in(stream)
+				.ofMap(RedisEnvelopes.fields(envelope));
+			return new Write(() -> this.template.opsForStream().add(record), -1);
+		}
+		// Without a key the partition follows the id, so a re-send finds the same set.
+		int partition = (envelope.key() != null) ? this.topology.partition(envelope.key())
+				: Math.floorMod(envelope.id().hashCode(), this.topology.partitions());
+		byte[][] keysAndArgs = { bytes(this.topology.delayed(envelope.topic(), partition)),
+				bytes(this.topology.delayedRegistry()), bytes(Long.toString(due.toEpochMilli())),
+				bytes(RedisEnvelopes.delayedMember(envelope)) };
+		return new Write(
+				() -> this.template.execute((RedisCallback<Object>) (connection) -> connection.scriptingCommands()
+					.eval(DELAY_SCRIPT, ReturnType.INTEGER, 2, keysAndArgs)),
+				due.toEpochMilli());
+	}
+
+	/**
+	 * Wakes the mover once Redis holds delayed messages that may be due before it looks.
+	 */
+	private CompletableFuture<Void> whenStored(CompletableFuture<Void> future, List<Write> writes) {
+		long earliest = writes.stream().mapToLong(Write::dueMillis).filter((due) -> due >= 0).min().orElse(-1);
+		if (earliest >= 0) {
+			future.thenRun(() -> this.mover.stored(earliest));
+		}
+		return future;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private CompletableFuture<Void> submit(Runnable work) {
@@ -187,6 +240,15 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 	@Override
 	public void destroy() {
 		stop();
+	}
+
+	/** One write to Redis; dueMillis is -1 for an immediate message. */
+	private record Write(Runnable action, long dueMillis) {
+
+		void run() {
+			this.action.run();
+		}
+
 	}
 
 	private record Task(Runnable work, CompletableFuture<Void> future, long deadline) {

@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.BrokerProbe;
 import io.mqlab.messaging.Capabilities;
@@ -50,6 +52,19 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * asynchronous unless the WAIT command is used, so a failover can lose acknowledged
  * writes too.
  * <p>
+ * Delayed delivery: a message not yet due waits in a sorted set per partition stream,
+ * scored by due time, and {@link RedisDelayMover} moves it into the stream when due
+ * (atomically, by a Lua script, from any instance). It survives a restart of any service
+ * (it is in Redis, not in a process), and a restart of Redis only as far as persistence
+ * goes, like the streams: with AOF a move is logged as one transaction of its effects
+ * (never half a move), {@code appendfsync everysec} can lose about the last second of
+ * delayed publishes and moves, RDB alone everything since the last snapshot; without
+ * persistence (this project's local Redis) every pending delayed message is lost, along
+ * with the streams. Ordering: a delayed message enters its partition stream when it is
+ * due, after what was published to it meanwhile, so delayed messages are not ordered
+ * relative to immediate ones, and among themselves only by due time (equal due times in
+ * no defined order). Pending delayed messages are not in a group's backlog until moved.
+ * <p>
  * Lettuce is tuned so publishing fails fast while Redis is unreachable instead of
  * queueing commands for up to its default 60 s: commands are rejected while disconnected,
  * the command timeout defaults to the publish timeout (unless
@@ -65,14 +80,22 @@ final class RedisMessagingConfiguration {
 	@ConditionalOnMissingBean
 	Capabilities capabilities() {
 		return Capabilities.of(Backend.REDIS, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY,
-				Capability.RETENTION, Capability.BACKLOG);
+				Capability.RETENTION, Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+	}
+
+	@Bean
+	RedisDelayMover redisDelayMover(RedisConnectionFactory connectionFactory, MessagingProperties properties,
+			ObjectProvider<MeterRegistry> meters) {
+		return new RedisDelayMover(template(connectionFactory), topology(properties),
+				meters.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagePublisher messagePublisher(RedisConnectionFactory connectionFactory, MessagingProperties properties) {
+	MessagePublisher messagePublisher(RedisConnectionFactory connectionFactory, MessagingProperties properties,
+			RedisDelayMover mover) {
 		return new RedisMessagePublisher(template(connectionFactory), topology(properties),
-				properties.getPublishTimeout());
+				properties.getPublishTimeout(), mover);
 	}
 
 	@Bean

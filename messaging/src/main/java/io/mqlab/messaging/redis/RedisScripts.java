@@ -7,9 +7,9 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The Lua scripts of the adapter. Each one makes a step atomic that would otherwise race
- * between group members: checking a lease and acting on it, or moving a dead letter back
- * to its stream. Time comes from the Redis server ({@code TIME}) so members on hosts with
- * different clocks agree.
+ * between group members: checking a lease and acting on it, moving a dead letter back to
+ * its stream, or moving due delayed messages into theirs. Time comes from the Redis
+ * server ({@code TIME}) so members on hosts with different clocks agree.
  */
 final class RedisScripts {
 
@@ -199,6 +199,75 @@ final class RedisScripts {
 			redis.call('XADD', KEYS[2], '*', unpack(fields))
 			redis.call('XDEL', KEYS[1], ARGV[1])
 			return 1
+			""", Long.class);
+
+	/**
+	 * Stores a delayed message: adds it to its delayed set and lowers the set's score in
+	 * the registry to the message's due time if that is earlier. One script, so the move
+	 * script never sees the one without the other. KEYS: delayed set, registry; ARGV: due
+	 * time (epoch ms), member.
+	 */
+	static final RedisScript<Long> DELAY = new DefaultRedisScript<>("""
+			redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+			local current = redis.call('ZSCORE', KEYS[2], KEYS[1])
+			if not current or tonumber(ARGV[1]) < tonumber(current) then
+			  redis.call('ZADD', KEYS[2], ARGV[1], KEYS[1])
+			end
+			return 1
+			""", Long.class);
+
+	/**
+	 * The delayed sets holding something due, by the server's clock. KEYS: registry;
+	 * ARGV: limit. Returns the milliseconds until the earliest set is due (0 if one is,
+	 * -1 if there is none), then the due sets.
+	 */
+	@SuppressWarnings("rawtypes")
+	static final RedisScript<List> DUE = new DefaultRedisScript<>("""
+			local time = redis.call('TIME')
+			local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+			local result = { -1 }
+			local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+			if #head > 0 then
+			  result[1] = math.max(0, tonumber(head[2]) - now)
+			end
+			for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))) do
+			  result[#result + 1] = key
+			end
+			return result
+			""", List.class);
+
+	/**
+	 * Moves the messages of a delayed set that are due by the server's clock into its
+	 * partition stream (XADD with the fields an immediate publish writes, then ZREM), up
+	 * to a limit, and sets the set's registry score to its new earliest due time (or
+	 * removes it when empty). Atomic, so movers of several instances never move a message
+	 * twice. A member that is not a field list is moved as it is, so the consumer
+	 * dead-letters it as unreadable instead of it blocking the set. KEYS: delayed set,
+	 * stream, registry; ARGV: limit. Returns how many moved.
+	 */
+	static final RedisScript<Long> MOVE = new DefaultRedisScript<>("""
+			local time = redis.call('TIME')
+			local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+			for _, member in ipairs(due) do
+			  local ok, fields = pcall(cjson.decode, member)
+			  local valid = ok and type(fields) == 'table' and #fields > 0 and #fields % 2 == 0
+			  for i = 1, (valid and #fields or 0) do
+			    valid = valid and type(fields[i]) == 'string'
+			  end
+			  if not valid then
+			    fields = { 'unreadable-delayed', member }
+			  end
+			  redis.call('XADD', KEYS[2], '*', unpack(fields))
+			  redis.call('ZREM', KEYS[1], member)
+			end
+			local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+			if #head == 0 then
+			  redis.call('ZREM', KEYS[3], KEYS[1])
+			else
+			  redis.call('ZADD', KEYS[3], head[2], KEYS[1])
+			end
+			return #due
 			""", Long.class);
 
 	private RedisScripts() {

@@ -11,25 +11,28 @@ import java.util.zip.CRC32;
  * Names of the Redis keys of a topic and its groups, and which partition stream a key
  * goes to. Topic and group names are validated because they become parts of key names.
  * <ul>
- * <li>{@code <prefix>:<topic>:
- *
-<p>
- * }: the partition streams of a topic</li>
+ * <li>{@code <prefix>:<topic>:<n>}: the partition streams of a topic</li>
+ * <li>{@code <prefix>:<topic>:<n>:delayed}: delayed messages bound for stream n, scored
+ * by due time</li>
+ * <li>{@code <prefix>:delayed}: every delayed set, scored by its earliest due time</li>
  * <li>{@code <prefix>:<topic>:<group>:dlq}: the group's dead letters</li>
  * <li>{@code <prefix>:<topic>:<group>:members}: live members (sorted by heartbeat)</li>
- * <li>{@code <prefix>:<topic>:<group>:lease:
- *
-<p>
- * }: which member reads a partition</li>
+ * <li>{@code <prefix>:<topic>:<group>:lease:<n>}: which member reads a partition</li>
  * </ul>
+ * No two of these can be equal: topics and groups hold no ':', a group key always has a
+ * suffix after the group, and only the registry has two parts.
  */
 final class RedisTopology {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
+	private static final String DELAYED_SUFFIX = ":delayed";
+
 	private final String prefix;
 
 	private final int partitions;
+
+	private final Pattern streamName;
 
 	private final AtomicInteger roundRobin = new AtomicInteger();
 
@@ -42,6 +45,7 @@ final class RedisTopology {
 		}
 		this.prefix = prefix;
 		this.partitions = partitions;
+		this.streamName = Pattern.compile(Pattern.quote(prefix) + ":" + NAME.pattern() + ":[0-9]+");
 	}
 
 	int partitions() {
@@ -71,6 +75,33 @@ final class RedisTopology {
 			streams.add(stream(topic, p));
 		}
 		return streams;
+	}
+
+	/** The sorted set of delayed messages bound for a partition stream. */
+	String delayed(String topic, int partition) {
+		return stream(topic, partition) + DELAYED_SUFFIX;
+	}
+
+	/** The registry of delayed sets, each scored by its earliest due time. */
+	String delayedRegistry() {
+		return this.prefix + DELAYED_SUFFIX;
+	}
+
+	/**
+	 * The partition stream a delayed set feeds, or {@code null} if the name is not one of
+	 * a delayed set of this prefix.
+	 */
+	String streamOfDelayed(String delayed) {
+		if (!delayed.endsWith(DELAYED_SUFFIX)) {
+			return null;
+		}
+		String stream = delayed.substring(0, delayed.length() - DELAYED_SUFFIX.length());
+		return this.streamName.matcher(stream).matches() ? stream : null;
+	}
+
+	/** The topic of a partition stream's name. */
+	String topicOfStream(String stream) {
+		return stream.substring(this.prefix.length() + 1, stream.lastIndexOf(':'));
 	}
 
 	String deadLetters(String topic, String group) {

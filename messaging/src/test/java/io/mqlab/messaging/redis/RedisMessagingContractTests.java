@@ -1,10 +1,13 @@
 package io.mqlab.messaging.redis;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,7 +15,9 @@ import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.BrokerProbe;
 import io.mqlab.messaging.BrokerUnavailableException;
 import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.Delay;
 import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.OutgoingMessage;
 import io.mqlab.messaging.contract.LocalBrokers;
 import io.mqlab.messaging.contract.MessagingContractTests;
 import io.mqlab.messaging.contract.Numbered;
@@ -24,10 +29,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +45,9 @@ import static org.awaitility.Awaitility.await;
  * The messaging contract against the local Redis, plus what only this adapter promises: a
  * new group reads the history the streams retain; consumers carry on by themselves after
  * Redis was unreachable for longer than the visibility timeout, and the probe reports the
- * outage within its deadline; start-up fails with a hint when Redis is not there.
+ * outage within its deadline; start-up fails with a hint when Redis is not there; a
+ * delayed message waits in its partition's sorted set until due, and several instances'
+ * movers move each one exactly once.
  */
 class RedisMessagingContractTests extends MessagingContractTests {
 
@@ -45,9 +55,21 @@ class RedisMessagingContractTests extends MessagingContractTests {
 
 	private static final Set<String> topics = ConcurrentHashMap.newKeySet();
 
+	private static final String REGISTRY = "mqlab:delayed";
+
+	private static final int PARTITIONS = 8;
+
+	private static LettuceConnectionFactory factory;
+
+	private static StringRedisTemplate redis;
+
 	@BeforeAll
 	static void requireRedis() {
 		LocalBrokers.requireRedis();
+		factory = new LettuceConnectionFactory(LocalBrokers.HOST, LocalBrokers.REDIS_PORT);
+		factory.afterPropertiesSet();
+		factory.start();
+		redis = new StringRedisTemplate(factory);
 	}
 
 	@AfterEach
@@ -55,22 +77,29 @@ class RedisMessagingContractTests extends MessagingContractTests {
 		topics.add(this.topic);
 	}
 
-	/** Redis keeps the streams until deleted: remove what these tests created. */
+	/**
+	 * Redis keeps the streams and delayed sets until deleted: remove what these tests
+	 * created, and their delayed sets from the shared registry.
+	 */
 	@AfterAll
 	static void deleteKeys() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(LocalBrokers.HOST, LocalBrokers.REDIS_PORT);
-		factory.afterPropertiesSet();
-		factory.start();
 		try {
-			StringRedisTemplate template = new StringRedisTemplate(factory);
 			for (String topic : topics) {
+				String pattern = "mqlab:" + topic + "*";
 				List<String> keys = new ArrayList<>();
-				try (Cursor<String> cursor = template
-					.scan(ScanOptions.scanOptions().match("mqlab:" + topic + "*").count(1000).build())) {
+				try (Cursor<String> cursor = redis.scan(ScanOptions.scanOptions().match(pattern).count(1000).build())) {
 					cursor.forEachRemaining(keys::add);
 				}
 				if (!keys.isEmpty()) {
-					template.unlink(keys);
+					redis.unlink(keys);
+				}
+				List<String> registered = new ArrayList<>();
+				try (Cursor<ZSetOperations.TypedTuple<String>> cursor = redis.opsForZSet()
+					.scan(REGISTRY, ScanOptions.scanOptions().match(pattern).count(1000).build())) {
+					cursor.forEachRemaining((tuple) -> registered.add(tuple.getValue()));
+				}
+				if (!registered.isEmpty()) {
+					redis.opsForZSet().remove(REGISTRY, registered.toArray());
 				}
 			}
 		}
@@ -105,7 +134,7 @@ class RedisMessagingContractTests extends MessagingContractTests {
 	@Override
 	protected Set<Capability> expectedCapabilities() {
 		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY, Capability.RETENTION,
-				Capability.BACKLOG);
+				Capability.BACKLOG, Capability.DELAYED_DELIVERY);
 	}
 
 	@Test
@@ -148,6 +177,81 @@ class RedisMessagingContractTests extends MessagingContractTests {
 			assertThat(recorder.unexplainedDuplicates()).isEmpty();
 			consumerContext.close();
 		}
+	}
+
+	@Test
+	void aDelayedMessageWaitsInTheSortedSetOfItsPartitionUntilDue() {
+		Messaging messaging = messaging(member());
+		Instant due = Instant.now().plusSeconds(3);
+		messaging.deliverAt(this.topic, "k", new Numbered("k", 1), due);
+		assertThat(delayedCount()).isEqualTo(1);
+		assertThat(streamLength()).isZero();
+		String set = delayedSets().get(0);
+		assertThat(redis.opsForZSet().score(REGISTRY, set)).isEqualTo(due.toEpochMilli());
+		await().atMost(PATIENCE).until(() -> streamLength() == 1);
+		assertThat(Instant.now()).isAfterOrEqualTo(due);
+		assertThat(delayedCount()).isZero();
+		assertThat(redis.hasKey(set)).isFalse();
+		assertThat(redis.opsForZSet().score(REGISTRY, set)).as("an empty set leaves the registry").isNull();
+	}
+
+	@Test
+	void severalInstancesMoveEachDelayedMessageExactlyOnce() {
+		List<Messaging> instances = List.of(messaging(member()), messaging(member()), messaging(member()));
+		Random random = new Random(7);
+		int perInstance = 1000;
+		for (Messaging instance : instances) {
+			List<OutgoingMessage> batch = new ArrayList<>();
+			for (int i = 0; i < perInstance; i++) {
+				String key = "k" + random.nextInt(50);
+				batch.add(OutgoingMessage.of(this.topic, key, new Numbered(key, i))
+					.withDelay(Delay.of(Duration.ofMillis(random.nextInt(2000)))));
+			}
+			instance.publishAll(batch);
+		}
+		await().atMost(PATIENCE).until(() -> delayedCount() == 0);
+		Set<String> ids = new HashSet<>();
+		long entries = 0;
+		for (int p = 0; p < PARTITIONS; p++) {
+			List<MapRecord<String, Object, Object>> records = redis.opsForStream()
+				.range(this.stream(p), Range.unbounded());
+			entries += records.size();
+			records.forEach((record) -> ids.add((String) record.getValue().get("id")));
+		}
+		assertThat(entries).isEqualTo(3L * perInstance);
+		assertThat(ids).hasSize(3 * perInstance);
+	}
+
+	private String stream(int partition) {
+		return "mqlab:" + this.topic + ":" + partition;
+	}
+
+	private List<String> delayedSets() {
+		List<String> sets = new ArrayList<>();
+		for (int p = 0; p < PARTITIONS; p++) {
+			if (Boolean.TRUE.equals(redis.hasKey(stream(p) + ":delayed"))) {
+				sets.add(stream(p) + ":delayed");
+			}
+		}
+		return sets;
+	}
+
+	private long delayedCount() {
+		long count = 0;
+		for (int p = 0; p < PARTITIONS; p++) {
+			Long size = redis.opsForZSet().zCard(stream(p) + ":delayed");
+			count += (size != null) ? size : 0;
+		}
+		return count;
+	}
+
+	private long streamLength() {
+		long length = 0;
+		for (int p = 0; p < PARTITIONS; p++) {
+			Long size = redis.opsForStream().size(stream(p));
+			length += (size != null) ? size : 0;
+		}
+		return length;
 	}
 
 	@Test
