@@ -3,7 +3,9 @@ package io.mqlab.messaging.kafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.Delay;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.MessagingContractTests;
 import io.mqlab.messaging.contract.Numbered;
@@ -22,6 +25,8 @@ import io.mqlab.messaging.contract.Recorder;
 import io.mqlab.messaging.contract.TcpProxy;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +154,35 @@ class KafkaMessagingContractTests extends MessagingContractTests {
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> recorder.size() == 1);
 		assertThat(handledAt.peek()).isAfterOrEqualTo(due.truncatedTo(ChronoUnit.MILLIS)).isBefore(due.plusSeconds(10));
 		assertThat(recorder.all()).extracting(Received::redelivered).containsExactly(false);
+	}
+
+	@Test
+	void aForwarderThatDiedBeforeItsCommitForwardsAgainFlagged() {
+		ConfigurableApplicationContext first = member();
+		Recorder recorder = new Recorder();
+		messaging(first).subscribe(this.topic, "again", Numbered.class, recorder.handler("first"));
+		messaging(first).publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofMillis(500)));
+		await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+		first.close();
+		// As if its forwarder had died after forwarding, before committing.
+		Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+		OffsetAndMetadata start = new KafkaRedeliveries(500).provide(null, 0);
+		KafkaDelayTiers.topics(this.topic).forEach((tier) -> uncommitted.put(new TopicPartition(tier, 0), start));
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+			await().atMost(PATIENCE)
+				.ignoreExceptions()
+				.until(() -> admin.alterConsumerGroupOffsets(KafkaDelayTiers.group(this.topic), uncommitted)
+					.all()
+					.get(10, TimeUnit.SECONDS) == null);
+		}
+		messaging(member()).subscribe(this.topic, "again", Numbered.class, recorder.handler("second"));
+		await().atMost(PATIENCE).until(() -> recorder.size() > 1);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> recorder.size() > 1);
+		List<Received> all = recorder.all();
+		assertThat(all.get(0).redelivered()).isFalse();
+		assertThat(all.subList(1, all.size())).isNotEmpty().allMatch(Received::redelivered);
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
 	}
 
 	@Test
