@@ -84,7 +84,7 @@ final class KafkaDelayForwarder implements BatchConsumerAwareMessageListener<Str
 		Properties consumer = new Properties();
 		consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(BATCH));
 		// A resumed partition is fetched once the fetch in flight returns: keep it short.
-		consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+		consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
 		// An instance joining or leaving moves only the partitions it takes or gives.
 		consumer.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
 		properties.setKafkaConsumerProperties(consumer);
