@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
 import io.mqlab.messaging.Envelope;
@@ -112,21 +113,19 @@ final class KafkaDelays implements DisposableBean {
 	}
 
 	/**
-	 * A process consumes the topic: it forwards its delayed messages too, now if the
-	 * topic has delay topics, else once it has.
+	 * A process consumes the topic: it forwards its delayed messages too, soon if the
+	 * topic has delay topics, else once it has. Looked up in the background: subscribing
+	 * does not wait for it.
 	 */
 	void subscribed(String topic) {
-		if (this.forwarders.containsKey(topic)) {
+		if (this.stopped || this.forwarders.containsKey(topic) || !this.watched.add(topic)) {
 			return;
 		}
-		this.watched.add(topic);
 		try {
-			if (hasDelayTopics(topic)) {
-				forward(topic);
-			}
+			this.scheduler.execute(() -> startIfUsed(topic));
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not start forwarding the delayed messages of " + topic + ", will try again: " + ex);
+		catch (RejectedExecutionException ex) {
+			// Closing: nothing to forward from this process any more.
 		}
 	}
 
@@ -147,15 +146,17 @@ final class KafkaDelays implements DisposableBean {
 	}
 
 	private void startWatched() {
-		for (String topic : this.watched) {
-			try {
-				if (hasDelayTopics(topic)) {
-					forward(topic);
-				}
+		this.watched.forEach(this::startIfUsed);
+	}
+
+	private void startIfUsed(String topic) {
+		try {
+			if (this.watched.contains(topic) && hasDelayTopics(topic)) {
+				forward(topic);
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not start forwarding the delayed messages of " + topic + ", will try again: " + ex);
-			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not start forwarding the delayed messages of " + topic + ", will try again: " + ex);
 		}
 	}
 
