@@ -226,17 +226,15 @@ final class KafkaClients implements AutoCloseable {
 		for (String tier : KafkaDelayTiers.topics(name(topic, "topic"))) {
 			tiers.add(new NewTopic(tier, this.delayPartitions, this.replicationFactor).configs(configs));
 		}
-		List<String> created = ensure(tiers);
-		if (!created.isEmpty()) {
-			awaitLeaders(created);
-		}
+		ensure(tiers);
 	}
 
 	/**
 	 * Waits until the partitions of new topics take writes: a leader that has not set up
 	 * its new partitions yet answers NOT_LEADER_OR_FOLLOWER, and an idempotent producer
-	 * that got many of those can stall until its delivery timeout. The admin client
-	 * retries that error until the partition answers.
+	 * that got those while sending several batches can stall on an out-of-order sequence
+	 * until its delivery timeout. The admin client retries that error until the partition
+	 * answers.
 	 */
 	private void awaitLeaders(List<String> topics) {
 		Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
@@ -260,11 +258,11 @@ final class KafkaClients implements AutoCloseable {
 		ensure(missing);
 	}
 
-	/** Creates the topics not known to exist; returns those it created. */
-	private List<String> ensure(List<NewTopic> topics) {
+	/** Creates the topics not known to exist and waits until they take writes. */
+	private void ensure(List<NewTopic> topics) {
 		List<NewTopic> missing = topics.stream().filter((topic) -> !this.knownTopics.contains(topic.name())).toList();
 		if (missing.isEmpty()) {
-			return List.of();
+			return;
 		}
 		List<String> created = new ArrayList<>();
 		Map<String, KafkaFuture<Void>> results = this.admin
@@ -284,7 +282,9 @@ final class KafkaClients implements AutoCloseable {
 			}
 			this.knownTopics.add(result.getKey());
 		}
-		return created;
+		if (!created.isEmpty()) {
+			awaitLeaders(created);
+		}
 	}
 
 	/** The partitions of a topic, empty when it does not exist. */
