@@ -68,7 +68,8 @@ final class PostgresDeadLetters implements DeadLetters {
 			.toList();
 		this.jdbc.batchUpdate(QueueTable.INSERT_FOR_ONE_GROUP, envelopes, envelopes.size(), (ps, envelope) -> {
 			int next = EnvelopeColumns.bind(ps, 1, envelope);
-			ps.setString(next, group);
+			QueueTable.bindDueAt(ps, next, envelope);
+			ps.setString(next + 1, group);
 		});
 		Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
 		this.jdbc.update(DELETE, (ps) -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids)));

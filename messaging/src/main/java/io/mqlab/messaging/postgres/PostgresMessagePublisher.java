@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessageHeaders;
 import io.mqlab.messaging.MessagePublisher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,6 +30,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (Messaging bounds the wait with publish-timeout), publishes leave in the order they
  * were made (per-key order also for asynchronous publishes), and publishes made while a
  * commit is under way share the next transaction (group commit).
+ * <p>
+ * A delayed envelope (header {@code DELIVER_AT}) is inserted the same way with its rows
+ * due at that time (see {@link QueueTable}); the notification makes consumers look up
+ * when the next delayed row is due, and they claim it then.
  */
 final class PostgresMessagePublisher implements MessagePublisher, DisposableBean {
 
@@ -70,7 +75,7 @@ final class PostgresMessagePublisher implements MessagePublisher, DisposableBean
 
 	@Override
 	public CompletableFuture<Void> publishAll(List<Envelope> envelopes) {
-		envelopes.forEach((envelope) -> QueueNames.check("topic", envelope.topic()));
+		envelopes.forEach(PostgresMessagePublisher::check);
 		if (envelopes.isEmpty()) {
 			return CompletableFuture.completedFuture(null);
 		}
@@ -85,6 +90,20 @@ final class PostgresMessagePublisher implements MessagePublisher, DisposableBean
 						MAX_WAITING + " publishes are already waiting for the PostgreSQL queue database"));
 		}
 		return pending.future();
+	}
+
+	/** Fails the caller, not the shared batch, on a name or due time SQL cannot take. */
+	private static void check(Envelope envelope) {
+		QueueNames.check("topic", envelope.topic());
+		try {
+			envelope.deliverAt();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(
+					"Header " + MessageHeaders.DELIVER_AT + " must be a due time in epoch milliseconds, not '"
+							+ envelope.header(MessageHeaders.DELIVER_AT) + "'",
+					ex);
+		}
 	}
 
 	private void run() {
@@ -157,7 +176,7 @@ final class PostgresMessagePublisher implements MessagePublisher, DisposableBean
 			return;
 		}
 		this.jdbc.batchUpdate(QueueTable.INSERT_FOR_ALL_GROUPS, kept, kept.size(),
-				(ps, envelope) -> EnvelopeColumns.bind(ps, 1, envelope));
+				(ps, envelope) -> QueueTable.bindDueAt(ps, EnvelopeColumns.bind(ps, 1, envelope), envelope));
 		String[] notified = withGroups.toArray(String[]::new);
 		this.jdbc.query(QueueTable.NOTIFY, (ps) -> ps.setArray(1, ps.getConnection().createArrayOf("text", notified)),
 				(rs) -> {

@@ -25,7 +25,8 @@ import org.springframework.util.StringUtils;
  * Messaging over PostgreSQL tables: a delivery row per group and message, claimed with
  * {@code FOR UPDATE SKIP LOCKED} under a lease, woken by LISTEN/NOTIFY. The queue lives
  * in the service's DataSource unless {@code mqlab.messaging.postgres.url} names a
- * database of its own.
+ * database of its own. Delayed messages are rows that become claimable at their due time
+ * (see {@link QueueTable}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mqlab.messaging.backend", havingValue = "postgres")
@@ -56,7 +57,8 @@ final class PostgresMessagingConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Capabilities capabilities() {
-		return Capabilities.of(Backend.POSTGRES, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.BACKLOG);
+		return Capabilities.of(Backend.POSTGRES, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.BACKLOG,
+				Capability.DELAYED_DELIVERY);
 	}
 
 	@Bean

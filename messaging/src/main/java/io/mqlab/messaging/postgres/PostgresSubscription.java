@@ -1,6 +1,7 @@
 package io.mqlab.messaging.postgres;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.Subscription;
 import io.mqlab.messaging.SubscriptionSpec;
+import io.mqlab.messaging.postgres.QueueTable.Claim;
 import io.mqlab.messaging.postgres.QueueTable.Claimed;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,6 +31,10 @@ import org.apache.commons.logging.LogFactory;
  * table queue, hence this loop. Claimed rows are heads of distinct keys, so handling them
  * in parallel keeps per-key order; the next row of a key can only be claimed once the
  * previous one is deleted.
+ * <p>
+ * Delayed rows: after a claim finds nothing, the fetcher asks the database when the
+ * group's next delayed row is due and sleeps until then (never longer than the poll
+ * interval), so a delayed message is claimed when it becomes due without polling for it.
  */
 final class PostgresSubscription implements Subscription {
 
@@ -75,6 +81,9 @@ final class PostgresSubscription implements Subscription {
 	private long lastClaimAt;
 
 	private boolean lastClaimFull = true;
+
+	/** When the next delayed row is due (epoch millis), or Long.MAX_VALUE if unknown. */
+	private long nextDueAt = Long.MAX_VALUE;
 
 	PostgresSubscription(SubscriptionSpec spec, Dispatcher dispatcher, QueueTable table, Duration pollInterval,
 			int batchSize, Consumer<PostgresSubscription> onStopped) {
@@ -185,8 +194,11 @@ final class PostgresSubscription implements Subscription {
 				}
 				boolean more = this.running && claim();
 				if (!more && this.handled.isEmpty()) {
-					long wait = Math.min(this.pollInterval.toMillis(),
-							Math.max(1, nextRenewal - System.currentTimeMillis()));
+					long now = System.currentTimeMillis();
+					long wait = Math.min(this.pollInterval.toMillis(), Math.max(1, nextRenewal - now));
+					if (this.nextDueAt != Long.MAX_VALUE) {
+						wait = Math.min(wait, Math.max(1, this.nextDueAt - now));
+					}
 					this.wakeUps.tryAcquire(wait, TimeUnit.MILLISECONDS);
 					this.wakeUps.drainPermits();
 				}
@@ -246,19 +258,22 @@ final class PostgresSubscription implements Subscription {
 	/**
 	 * Claims when it is worth a query: a handler is idle, or half the capacity is free
 	 * and the last claim was full or another member freed heads, or new messages were
-	 * notified, or a poll interval passed.
+	 * notified, or a delayed row became due, or a poll interval passed.
 	 * @return whether to claim again at once (the claim was full)
 	 */
 	private boolean claim() {
 		int held = this.held.size();
 		int room = this.capacity - held;
 		if (room <= 0) {
+			// Nothing can be claimed before a handler finishes, which wakes the fetcher.
+			this.nextDueAt = Long.MAX_VALUE;
 			return false;
 		}
 		long now = System.currentTimeMillis();
 		boolean lowWater = held <= this.capacity / 2;
 		boolean due = held < this.spec.concurrency() || (lowWater && (this.lastClaimFull || this.freed.get()))
-				|| this.notified.get() || now >= this.lastClaimAt + this.pollInterval.toMillis();
+				|| this.notified.get() || now >= this.nextDueAt
+				|| now >= this.lastClaimAt + this.pollInterval.toMillis();
 		if (!due) {
 			return false;
 		}
@@ -266,12 +281,21 @@ final class PostgresSubscription implements Subscription {
 		this.freed.set(false);
 		this.notified.set(false);
 		this.lastClaimAt = now;
-		List<Claimed> rows = this.table.claim(topic(), group(), room, this.window);
+		Claim claim = this.table.claim(topic(), group(), room, this.window);
 		// Heads beyond the window (keys stuck behind a deep backlog of keys in flight)
 		// are looked for by a full claim at most once per poll interval.
-		if (rows.isEmpty() && now >= this.nextFullClaim) {
-			rows = this.table.claim(topic(), group(), room, 0);
+		if (claim.rows().isEmpty() && now >= this.nextFullClaim) {
+			claim = this.table.claim(topic(), group(), room, 0);
 			this.nextFullClaim = now + this.pollInterval.toMillis();
+		}
+		List<Claimed> rows = claim.rows();
+		if (rows.isEmpty()) {
+			Duration untilDue = this.table.untilNextDue(topic(), group(), claim);
+			this.nextDueAt = (untilDue != null) ? System.currentTimeMillis() + untilDue.toMillis() : Long.MAX_VALUE;
+		}
+		else if (now >= this.nextDueAt) {
+			// Looked up again after the next empty claim.
+			this.nextDueAt = Long.MAX_VALUE;
 		}
 		for (Claimed row : rows) {
 			this.held.put(row.id(), row);
@@ -287,6 +311,12 @@ final class PostgresSubscription implements Subscription {
 		try {
 			if (!this.running) {
 				release(row, Duration.ZERO, false);
+				return;
+			}
+			Instant now = Instant.now();
+			if (row.envelope().isPendingAt(now)) {
+				// Due by the database clock, not yet by ours (clocks of two hosts).
+				release(row, Duration.between(now, row.envelope().deliverAt()), false);
 				return;
 			}
 			this.dispatcher.dispatch(row.envelope(), row.attempts() > 1, (deadLetter) -> {

@@ -2,9 +2,12 @@ package io.mqlab.messaging.postgres;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -19,28 +22,52 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The statements of the table queue. A group's pending messages are its rows in
- * mqlab_delivery; a consumer claims the oldest rows that are the head of their key (no
- * earlier row of the same key is left), which keeps at most one message per key in flight
- * across all threads and processes; it leases them (visible_at in the future), and
- * deletes them once handled. A lease that runs out (crashed consumer) makes the row
- * claimable again, with attempts telling it was delivered before.
+ * mqlab_delivery, queued in (due_at, id) order: due_at is when the row was published, or
+ * the due time of a delayed message. A consumer claims the first due rows that are the
+ * head of their key (no earlier row of the same key is left), which keeps at most one
+ * message per key in flight across all threads and processes; it leases them (visible_at
+ * in the future), and deletes them once handled. A lease that runs out (crashed consumer)
+ * makes the row claimable again, with attempts telling it was delivered before.
+ * <p>
+ * Delayed messages: a row whose due_at is still ahead is neither claimed nor a head, so
+ * it never holds back its key, and claims never read it. Once due it takes its place in
+ * its key's queue at its due time: after the immediate messages of its key published
+ * before then, even those published after it. So per-key order is publish order among
+ * immediate messages and due-time order among delayed ones, but delayed messages are not
+ * ordered relative to immediate ones by publish order. Only the database clock decides
+ * when a row is due (the subscriber re-checks against its own clock). Pending rows are
+ * committed rows like any other: they survive restarts of services and of the database.
  */
 final class QueueTable {
 
 	/** The channel publishers notify with the topic as payload. */
 	static final String CHANNEL = "mqlab_queue";
 
-	/** Stores an envelope once and one delivery row for every group of its topic. */
-	static final String INSERT_FOR_ALL_GROUPS = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
-			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key) "
-			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key) "
-			+ "SELECT m.topic, s.group_name, m.seq, m.msg_key FROM m JOIN mqlab_subscription s ON s.topic = m.topic";
+	/**
+	 * When a delivery row becomes due: the envelope's due time exactly (so it is never
+	 * claimed before), but never before the insert, so a due time in the past means now
+	 * and does not jump ahead of rows already queued. NULL (not delayed) means now.
+	 */
+	private static final String DUE = "due AS (SELECT greatest(?::timestamptz, now()) AS at) ";
 
-	/** Stores an envelope with a delivery row for one group only (a replay). */
+	/**
+	 * Stores an envelope once and one delivery row for every group of its topic. Bind the
+	 * envelope columns, then {@link #bindDueAt}.
+	 */
+	static final String INSERT_FOR_ALL_GROUPS = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
+			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key), " + DUE
+			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key, due_at, visible_at) "
+			+ "SELECT m.topic, s.group_name, m.seq, m.msg_key, due.at, due.at "
+			+ "FROM m JOIN mqlab_subscription s ON s.topic = m.topic CROSS JOIN due";
+
+	/**
+	 * Stores an envelope with a delivery row for one group only (a replay). Bind the
+	 * envelope columns, the due time ({@link #bindDueAt}), then the group.
+	 */
 	static final String INSERT_FOR_ONE_GROUP = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
-			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key) "
-			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key) "
-			+ "SELECT m.topic, ?, m.seq, m.msg_key FROM m";
+			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key), " + DUE
+			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key, due_at, visible_at) "
+			+ "SELECT m.topic, ?, m.seq, m.msg_key, due.at, due.at FROM m CROSS JOIN due";
 
 	/** Notifies each topic of an array: new messages for all its groups. */
 	static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', t) FROM unnest(?) AS t";
@@ -58,45 +85,56 @@ final class QueueTable {
 			""";
 
 	/**
-	 * The claim. %s is empty or {@link #WINDOW}. Rows of other consumers are skipped
-	 * (SKIP LOCKED) and leased rows fail visible_at; a row whose key has an earlier row
-	 * left is not a head. Of the heads found it takes the older half (at most the limit):
-	 * a member keeps claiming the next message of the keys it holds, so one that took
-	 * every head would starve the other members of its group. Lease and attempts are set
-	 * in the same statement; the candidates not taken are unlocked when it ends.
+	 * The claim. %s is empty or {@link #WINDOW}. It reads the group's due rows in queue
+	 * order and stops at now() (index mqlab_delivery_due), so pending delayed rows cost
+	 * nothing. Rows of other consumers are skipped (SKIP LOCKED) and leased rows fail
+	 * visible_at; a row whose key has an earlier row left is not a head (an earlier row
+	 * is due too, so a pending one never blocks). That check is two index probes, not one
+	 * row comparison: a btree scan does not stop at the end of a row comparison, and rows
+	 * published together share due_at. Of the heads found it takes the older half (at
+	 * most the limit): a member keeps claiming the next message of the keys it holds, so
+	 * one that took every head would starve the other members of its group. Lease and
+	 * attempts are set in the same statement; the candidates not taken are unlocked when
+	 * it ends. It also returns its now() (one row of NULLs if it claimed nothing): where
+	 * the look-up of the next due row starts.
 	 */
 	private static final String CLAIM = """
 			WITH candidates AS (
-			    SELECT d.id FROM mqlab_delivery d
-			    WHERE d.topic = ? AND d.group_name = ? AND d.visible_at <= now() %s
-			      AND (d.msg_key IS NULL OR NOT EXISTS (
+			    SELECT d.id, d.due_at FROM mqlab_delivery d
+			    WHERE d.topic = ? AND d.group_name = ? AND d.due_at <= now() AND d.visible_at <= now() %s
+			      AND (d.msg_key IS NULL OR (NOT EXISTS (
 			        SELECT 1 FROM mqlab_delivery e
 			        WHERE e.topic = d.topic AND e.group_name = d.group_name
-			          AND e.msg_key = d.msg_key AND e.id < d.id))
-			    ORDER BY d.id
+			          AND e.msg_key = d.msg_key AND e.due_at < d.due_at)
+			      AND NOT EXISTS (
+			        SELECT 1 FROM mqlab_delivery e
+			        WHERE e.topic = d.topic AND e.group_name = d.group_name
+			          AND e.msg_key = d.msg_key AND e.due_at = d.due_at AND e.id < d.id)))
+			    ORDER BY d.due_at, d.id
 			    LIMIT 2 * ?
 			    FOR UPDATE SKIP LOCKED),
 			taken AS (
-			    SELECT id FROM candidates ORDER BY id
+			    SELECT id FROM candidates ORDER BY due_at, id
 			    LIMIT least(?, (SELECT (count(*) + 1) / 2 FROM candidates))),
 			claimed AS (
 			    UPDATE mqlab_delivery d
 			    SET visible_at = now() + make_interval(secs => ?), attempts = d.attempts + 1, lease = ?
 			    FROM taken t WHERE d.id = t.id
-			    RETURNING d.id, d.attempts, d.message_seq)
-			SELECT c.id, c.attempts, m.message_id, m.topic, m.msg_key, m.type, m.headers::text AS headers,
+			    RETURNING d.id, d.attempts, d.message_seq, d.due_at)
+			SELECT t.at, c.id, c.attempts, m.message_id, m.topic, m.msg_key, m.type, m.headers::text AS headers,
 			    m.payload, m.published_at, m.published_nano
-			FROM claimed c JOIN mqlab_message m ON m.seq = c.message_seq
-			ORDER BY c.id
+			FROM (SELECT now() AS at) t
+			LEFT JOIN (claimed c JOIN mqlab_message m ON m.seq = c.message_seq) ON true
+			ORDER BY c.due_at, c.id
 			""";
 
 	/**
-	 * Looks only at the group's oldest rows. Without it, a claim while the few keys of a
-	 * deep backlog are all in flight reads every row of it to find no head.
+	 * Looks only at the group's first due rows. Without it, a claim while the few keys of
+	 * a deep backlog are all in flight reads every row of it to find no head.
 	 */
 	private static final String WINDOW = """
-			AND d.id <= (SELECT max(w.id) FROM (SELECT id FROM mqlab_delivery
-			    WHERE topic = ? AND group_name = ? ORDER BY id LIMIT ?) w)""";
+			AND d.id IN (SELECT id FROM mqlab_delivery
+			    WHERE topic = ? AND group_name = ? AND due_at <= now() ORDER BY due_at, id LIMIT ?)""";
 
 	private static final String CLAIM_WINDOWED = CLAIM.formatted(WINDOW);
 
@@ -138,7 +176,20 @@ final class QueueTable {
 			WHERE id = ANY (?) AND lease = ANY (?)
 			""";
 
-	private static final String BACKLOG = "SELECT count(*) FROM mqlab_delivery WHERE topic = ? AND group_name = ?";
+	/** Delayed messages still pending are not backlog yet. */
+	private static final String BACKLOG = """
+			SELECT count(*) FROM mqlab_delivery WHERE topic = ? AND group_name = ? AND due_at <= now()
+			""";
+
+	/**
+	 * Milliseconds, by the database clock, until the group's first row due after a claim
+	 * is due (NULL: none); one index probe. After the claim, not after now(): a row that
+	 * fell due in between would be seen by neither.
+	 */
+	private static final String UNTIL_NEXT_DUE = """
+			SELECT ceil(extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::bigint
+			FROM mqlab_delivery WHERE topic = ? AND group_name = ? AND due_at > ?
+			""";
 
 	private final JdbcTemplate jdbc;
 
@@ -165,14 +216,22 @@ final class QueueTable {
 	 * half of those it finds.
 	 * @param window how many of the group's oldest rows to look at, or 0 for all
 	 */
-	List<Claimed> claim(String topic, String group, int limit, int window) {
+	Claim claim(String topic, String group, int limit, int window) {
 		UUID lease = UUID.randomUUID();
 		double seconds = this.leaseTime.toMillis() / 1000.0;
 		Object[] args = (window > 0) ? new Object[] { topic, group, topic, group, window, limit, limit, seconds, lease }
 				: new Object[] { topic, group, limit, limit, seconds, lease };
-		return this.jdbc.query((window > 0) ? CLAIM_WINDOWED : CLAIM_ALL,
-				(rs, rowNum) -> new Claimed(rs.getLong("id"), lease, rs.getInt("attempts"), EnvelopeColumns.read(rs)),
-				args);
+		return this.jdbc.query((window > 0) ? CLAIM_WINDOWED : CLAIM_ALL, (rs) -> {
+			List<Claimed> rows = new ArrayList<>();
+			OffsetDateTime at = null;
+			while (rs.next()) {
+				at = rs.getObject("at", OffsetDateTime.class);
+				if (rs.getObject("id") != null) {
+					rows.add(new Claimed(rs.getLong("id"), lease, rs.getInt("attempts"), EnvelopeColumns.read(rs)));
+				}
+			}
+			return new Claim(rows, at);
+		}, args);
 	}
 
 	/**
@@ -276,6 +335,39 @@ final class QueueTable {
 	long backlog(String topic, String group) {
 		Long count = this.jdbc.queryForObject(BACKLOG, Long.class, topic, group);
 		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * How long until the group's next row due after that claim is due (zero if it is
+	 * already), or null when none is.
+	 */
+	Duration untilNextDue(String topic, String group, Claim after) {
+		Long millis = this.jdbc.queryForObject(UNTIL_NEXT_DUE, Long.class, topic, group, after.at());
+		return (millis != null) ? Duration.ofMillis(Math.max(0, millis)) : null;
+	}
+
+	/**
+	 * Binds the parameter of the due time: the envelope's {@code DELIVER_AT} header to
+	 * the millisecond, or NULL when it is not delayed.
+	 */
+	static void bindDueAt(PreparedStatement statement, int index, Envelope envelope) throws SQLException {
+		Instant due = envelope.deliverAt();
+		if (due != null) {
+			statement.setObject(index, OffsetDateTime.ofInstant(due, ZoneOffset.UTC));
+		}
+		else {
+			statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+		}
+	}
+
+	/**
+	 * What a claim leased.
+	 *
+	 * @param rows the rows, in queue order
+	 * @param at the database's now() for the claim: rows due until then were considered
+	 */
+	record Claim(List<Claimed> rows, OffsetDateTime at) {
+
 	}
 
 	/**

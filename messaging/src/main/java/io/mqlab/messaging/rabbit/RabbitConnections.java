@@ -3,6 +3,9 @@ package io.mqlab.messaging.rabbit;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
+
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType;
@@ -70,7 +73,30 @@ final class RabbitConnections implements DisposableBean {
 	 * client's default
 	 */
 	CachingConnectionFactory newConnectionFactory(String name, ExecutorService consumerThreads) {
-		CachingConnectionFactory factory = new CachingConnectionFactory(this.rabbit);
+		return newConnectionFactory(this.rabbit, name, consumerThreads);
+	}
+
+	/**
+	 * A connection factory for one question the broker may answer by closing the
+	 * connection (such as declaring an exchange type it does not know): the client does
+	 * not log that as an unexpected error.
+	 */
+	CachingConnectionFactory newProbeConnectionFactory(String name) {
+		com.rabbitmq.client.ConnectionFactory quiet = this.rabbit.clone();
+		quiet.setExceptionHandler(new ForgivingExceptionHandler() {
+
+			@Override
+			public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+				// the broker closed it on purpose
+			}
+
+		});
+		return newConnectionFactory(quiet, name, null);
+	}
+
+	private CachingConnectionFactory newConnectionFactory(com.rabbitmq.client.ConnectionFactory rabbit, String name,
+			ExecutorService consumerThreads) {
+		CachingConnectionFactory factory = new CachingConnectionFactory(rabbit);
 		if (this.configurer != null) {
 			this.configurer.configure(factory);
 		}

@@ -87,7 +87,7 @@ final class RabbitEnvelopes {
 		MessageProperties properties = message.getMessageProperties();
 		Map<String, String> headers = new HashMap<>();
 		properties.getHeaders().forEach((name, value) -> {
-			if (value != null && !NOT_ENVELOPE_HEADERS.contains(name)) {
+			if (value != null && isEnvelopeHeader(name)) {
 				headers.put(name, value.toString());
 			}
 		});
@@ -97,6 +97,17 @@ final class RabbitEnvelopes {
 		return new Envelope(id(properties.getMessageId(), message.getBody()),
 				(sentTopic != null) ? sentTopic.toString() : topic, (key != null) ? key.toString() : null,
 				properties.getType(), timestamp(properties), headers, payload);
+	}
+
+	/**
+	 * Not our transport headers, nor those of a delay: the tiers' bits, {@code x-delay},
+	 * and what dead-lettering through the tiers adds ({@code x-death},
+	 * {@code x-first-death-*}, {@code x-last-death-*}).
+	 */
+	private static boolean isEnvelopeHeader(String name) {
+		return !NOT_ENVELOPE_HEADERS.contains(name) && !RabbitDelayTiers.isRoutingHeader(name)
+				&& !name.equals("x-delay") && !name.equals("x-death") && !name.startsWith("x-first-death-")
+				&& !name.startsWith("x-last-death-");
 	}
 
 	static Message toMessage(DeadLetter deadLetter) {

@@ -1,6 +1,7 @@
 package io.mqlab.messaging.rabbit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
@@ -25,7 +27,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 /**
  * Publishes persistent messages to the topic's exchange, routed by partition, and
  * completes each future on the broker's publisher confirm (the message is then on every
- * bound durable queue). Nacks, lost connections and missing confirms fail the future.
+ * bound durable queue). Nacks, lost connections and missing confirms fail the future. A
+ * delayed message goes to a delay exchange first and is confirmed once held there (see
+ * {@link RabbitDelays}).
  */
 final class RabbitMessagePublisher implements MessagePublisher {
 
@@ -37,12 +41,15 @@ final class RabbitMessagePublisher implements MessagePublisher {
 
 	private final Duration publishTimeout;
 
+	private final RabbitDelays delays;
+
 	private final MeterRegistry meters;
 
-	RabbitMessagePublisher(RabbitTemplate template, RabbitTopology topology, Duration publishTimeout,
-			MeterRegistry meters) {
+	RabbitMessagePublisher(RabbitTemplate template, RabbitTopology topology, RabbitDelays delays,
+			Duration publishTimeout, MeterRegistry meters) {
 		this.template = template;
 		this.topology = topology;
+		this.delays = delays;
 		this.publishTimeout = publishTimeout;
 		this.meters = meters;
 		this.template.setReturnsCallback(this::unroutable);
@@ -52,10 +59,10 @@ final class RabbitMessagePublisher implements MessagePublisher {
 	public CompletableFuture<Void> publish(Envelope envelope) {
 		try {
 			this.topology.declareExchange(envelope.topic());
-			return send(this.template, envelope);
+			return send(this.template, envelope, this.delays.route(envelope, Instant.now()));
 		}
 		catch (RuntimeException ex) {
-			this.topology.forgetExchange(envelope.topic());
+			forget(envelope.topic());
 			return CompletableFuture.failedFuture(ex);
 		}
 	}
@@ -73,35 +80,63 @@ final class RabbitMessagePublisher implements MessagePublisher {
 		envelopes.forEach((envelope) -> topics.add(envelope.topic()));
 		try {
 			topics.forEach(this.topology::declareExchange);
+			// Before the batch's channel is taken: routing may declare the delay tiers.
+			Instant now = Instant.now();
+			List<RabbitDelays.Route> routes = new ArrayList<>(envelopes.size());
+			for (Envelope envelope : envelopes) {
+				routes.add(this.delays.route(envelope, now));
+			}
 			List<CompletableFuture<Void>> confirms = this.template.invoke((operations) -> {
 				List<CompletableFuture<Void>> futures = new ArrayList<>(envelopes.size());
-				for (Envelope envelope : envelopes) {
-					futures.add(send(operations, envelope));
+				for (int i = 0; i < envelopes.size(); i++) {
+					futures.add(send(operations, envelopes.get(i), routes.get(i)));
 				}
 				return futures;
 			});
 			return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
 		}
 		catch (RuntimeException ex) {
-			topics.forEach(this.topology::forgetExchange);
+			topics.forEach(this::forget);
 			return CompletableFuture.failedFuture(ex);
 		}
 	}
 
-	private CompletableFuture<Void> send(RabbitOperations operations, Envelope envelope) {
+	/**
+	 * Sends to the topic's exchange, or first to a delay exchange (with its routing
+	 * headers) when {@code delay} is set.
+	 */
+	private CompletableFuture<Void> send(RabbitOperations operations, Envelope envelope, RabbitDelays.Route delay) {
 		String topic = envelope.topic();
+		Message message = RabbitEnvelopes.toMessage(envelope);
+		String exchange = topic;
+		if (delay != null) {
+			delay.headers().forEach(message.getMessageProperties()::setHeader);
+			exchange = delay.exchange();
+		}
 		CorrelationData correlation = new CorrelationData();
-		operations.send(topic, Integer.toString(this.topology.partition(envelope.key())),
-				RabbitEnvelopes.toMessage(envelope), correlation);
+		operations.send(exchange, Integer.toString(this.topology.partition(envelope.key())), message, correlation);
 		return correlation.getFuture()
 			.orTimeout(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.thenAccept((confirm) -> {
 				if (!confirm.ack()) {
-					this.topology.forgetExchange(topic);
+					forget(topic);
 					throw new AmqpException("RabbitMQ did not confirm message " + envelope.id() + " for topic " + topic
 							+ ": " + confirm.reason());
 				}
+				if (delay != null && delay.mustBeRouted() && correlation.getReturned() != null) {
+					// Returned before the confirm: the returned message is already set.
+					forget(topic);
+					throw new AmqpException("RabbitMQ could not hold delayed message " + envelope.id() + " for topic "
+							+ topic + ": delay exchange '" + delay.exchange() + "' reached no delay queue ("
+							+ correlation.getReturned().getReplyText()
+							+ "); they are declared again on the next publish");
+				}
 			});
+	}
+
+	private void forget(String topic) {
+		this.topology.forgetExchange(topic);
+		this.delays.forget(topic);
 	}
 
 	/**
@@ -111,6 +146,15 @@ final class RabbitMessagePublisher implements MessagePublisher {
 	 */
 	private void unroutable(ReturnedMessage returned) {
 		String topic = returned.getExchange();
+		if (topic.equals(RabbitDelays.PLUGIN_EXCHANGE)) {
+			// The plugin routes only once due: it returns every mandatory message.
+			return;
+		}
+		if (topic.startsWith(RabbitDelayTiers.PREFIX)) {
+			// A delay tier is missing: the sender fails the publish.
+			logger.warn("Delay tier '" + topic + "' reached no delay queue: " + returned.getReplyText());
+			return;
+		}
 		if (topic.isEmpty()) {
 			// Sent straight to a queue (dead letters, replays): the sender fails it.
 			logger.warn("Queue '" + returned.getRoutingKey() + "' does not exist: " + returned.getReplyText());

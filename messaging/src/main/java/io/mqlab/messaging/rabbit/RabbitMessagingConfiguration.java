@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Messaging over RabbitMQ (AMQP 0-9-1): a direct exchange per topic, per group one
  * single-active-consumer queue per partition, publisher confirms, a dead-letter queue per
- * group. Connects with Boot's {@code spring.rabbitmq.*} settings.
+ * group, delayed delivery through the delayed-message plugin or TTL tiers
+ * ({@link RabbitDelays}). Connects with Boot's {@code spring.rabbitmq.*} settings.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mqlab.messaging.backend", havingValue = "rabbitmq")
@@ -34,7 +35,7 @@ final class RabbitMessagingConfiguration {
 	@ConditionalOnMissingBean
 	Capabilities capabilities() {
 		return Capabilities.of(Backend.RABBITMQ, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY,
-				Capability.BACKLOG);
+				Capability.BACKLOG, Capability.DELAYED_DELIVERY);
 	}
 
 	@Bean
@@ -61,9 +62,16 @@ final class RabbitMessagingConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagePublisher messagePublisher(RabbitConnections connections, RabbitTopology topology,
+	RabbitDelays mqlabRabbitDelays(RabbitConnections connections) {
+		return new RabbitDelays(connections.template(),
+				() -> connections.newProbeConnectionFactory("mqlab delayed-message plugin check"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagePublisher messagePublisher(RabbitConnections connections, RabbitTopology topology, RabbitDelays delays,
 			MessagingProperties properties, ObjectProvider<MeterRegistry> meters) {
-		return new RabbitMessagePublisher(connections.template(), topology, properties.getPublishTimeout(),
+		return new RabbitMessagePublisher(connections.template(), topology, delays, properties.getPublishTimeout(),
 				meters.getIfAvailable());
 	}
 

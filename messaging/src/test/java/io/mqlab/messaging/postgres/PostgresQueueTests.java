@@ -1,6 +1,7 @@
 package io.mqlab.messaging.postgres;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,13 +12,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.mqlab.messaging.BacklogProbe;
+import io.mqlab.messaging.Delay;
 import io.mqlab.messaging.MessageContext;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.RetrySettings;
+import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.contract.ContractApplication;
 import io.mqlab.messaging.contract.LocalBrokers;
 import io.mqlab.messaging.contract.Numbered;
 import org.junit.jupiter.api.AfterEach;
+import org.postgresql.Driver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +31,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -32,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the contract cannot see of the table queue: leases renewed for slow handlers, no
- * rows left behind, names checked before they reach SQL.
+ * rows left behind, names checked before they reach SQL, how delayed rows are stored,
+ * ordered and woken for.
  */
 class PostgresQueueTests {
 
@@ -49,6 +57,12 @@ class PostgresQueueTests {
 	@AfterEach
 	void close() {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
+		// Delayed rows a test left pending: nobody consumes this topic again.
+		JdbcTemplate jdbc = new JdbcTemplate(
+				new SimpleDriverDataSource(new Driver(), LocalBrokers.POSTGRES_URL, "postgres", ""));
+		jdbc.update("DELETE FROM mqlab_delivery WHERE topic = ?", this.topic);
+		jdbc.update("DELETE FROM mqlab_message WHERE topic = ?", this.topic);
+		jdbc.update("DELETE FROM mqlab_subscription WHERE topic = ?", this.topic);
 	}
 
 	@Test
@@ -98,6 +112,66 @@ class PostgresQueueTests {
 	}
 
 	@Test
+	void storesTheDueTimeToTheMillisecondAndCountsPendingRowsAsNoBacklog() {
+		ConfigurableApplicationContext context = context(Map.of());
+		Messaging messaging = context.getBean(Messaging.class);
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		messaging.provision(this.topic, "later");
+		Instant due = Instant.now().plusSeconds(60);
+		messaging.deliverAt(this.topic, "k", new Numbered("k", 1), due);
+		messaging.publish(this.topic, "k", new Numbered("k", 2));
+		Map<String, Object> row = jdbc.queryForMap("SELECT due_at = visible_at AS same, "
+				+ "(extract(epoch FROM due_at) * 1000)::bigint AS millis FROM mqlab_delivery d "
+				+ "JOIN mqlab_message m ON m.seq = d.message_seq WHERE d.topic = ? AND m.payload LIKE '%\"seq\":1%'",
+				this.topic);
+		assertThat(row).containsEntry("same", true).containsEntry("millis", due.toEpochMilli());
+		assertThat(context.getBean(BacklogProbe.class).backlog(this.topic, "later")).isOne();
+	}
+
+	@Test
+	void aDelayedMessageThatBecomesDueWaitsForTheMessageOfItsKeyInFlight() throws Exception {
+		Messaging messaging = member();
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> events = new CopyOnWriteArrayList<>();
+		messaging.subscribe(new SubscriptionSpec(this.topic, "g", 4), Numbered.class, RetrySettings.DEFAULT,
+				(payload, context) -> {
+					events.add("start " + payload.seq());
+					if (payload.seq() == 2) {
+						release.await(30, TimeUnit.SECONDS);
+					}
+					events.add("end " + payload.seq());
+				});
+		messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofMillis(500)));
+		messaging.publish(this.topic, "k", new Numbered("k", 2));
+		await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("start 2"));
+		// Due meanwhile, but 2 holds the key: at most one message per key in flight.
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !events.contains("start 1"));
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 4);
+		assertThat(events).containsExactly("start 2", "end 2", "start 1", "end 1");
+	}
+
+	@Test
+	void wakesUpWhenEachDelayedMessageIsDueNotAtTheNextPoll() {
+		Messaging messaging = context(
+				Map.of("mqlab.messaging.postgres.poll-interval", "20s", "mqlab.messaging.visibility-timeout", "60s"))
+			.getBean(Messaging.class);
+		ConcurrentLinkedQueue<Duration> lateness = new ConcurrentLinkedQueue<>();
+		messaging.subscribe(this.topic, "g", Numbered.class,
+				(payload, context) -> lateness.add(Duration.between(context.envelope().deliverAt(), Instant.now())));
+		// Due every 5 ms, so rows fall due between a claim and the look-up that follows.
+		Instant first = Instant.now().plusSeconds(2);
+		List<OutgoingMessage> messages = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			messages.add(OutgoingMessage.of(this.topic, "k" + i, new Numbered("k" + i, 1))
+				.deliverAt(first.plusMillis(5L * (199 - i))));
+		}
+		messaging.publishAll(messages);
+		await().atMost(Duration.ofSeconds(15)).until(() -> lateness.size() == 200);
+		assertThat(lateness).allSatisfy((late) -> assertThat(late).isBetween(Duration.ZERO, Duration.ofSeconds(2)));
+	}
+
+	@Test
 	void rejectsNamesOutsideTheSafeAlphabet() {
 		Messaging messaging = member();
 		assertThatIllegalArgumentException()
@@ -117,6 +191,10 @@ class PostgresQueueTests {
 	}
 
 	private Messaging member() {
+		return context(Map.of()).getBean(Messaging.class);
+	}
+
+	private ConfigurableApplicationContext context(Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
@@ -125,12 +203,13 @@ class PostgresQueueTests {
 		properties.put("mqlab.messaging.backend", "postgres");
 		properties.put("mqlab.messaging.visibility-timeout", "1s");
 		properties.put("mqlab.messaging.outbox.relay-enabled", false);
+		properties.putAll(extra);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(properties)
 			.run();
 		this.contexts.add(context);
-		return context.getBean(Messaging.class);
+		return context;
 	}
 
 }

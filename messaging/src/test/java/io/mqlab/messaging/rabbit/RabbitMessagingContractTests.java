@@ -1,10 +1,12 @@
 package io.mqlab.messaging.rabbit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.rabbitmq.client.Channel;
@@ -12,9 +14,13 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Capability;
+import io.mqlab.messaging.Delay;
+import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessageHeaders;
 import io.mqlab.messaging.MessageContext;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.PublishFailedException;
 import io.mqlab.messaging.RetrySettings;
 import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.contract.LocalBrokers;
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -42,7 +49,7 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 	 */
 	private static final List<String> GROUPS = List.of("g1", "relay", "end", "shared", "other", "late", "resume",
 			"scale", "crash", "poison", "retry", "failing", "healthy", "idem", "outbox", "metrics", "rewind",
-			"priority", "unstored");
+			"priority", "unstored", "delayed", "bulk", "short", "restart");
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -68,6 +75,15 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 				}
 				channel.exchangeDelete(topic);
 			}
+			// Shared by every topic of this broker; declared again on the next delayed
+			// publish.
+			for (int level = 0; level < RabbitDelayTiers.LEVELS; level++) {
+				for (int digit = 1; digit < RabbitDelayTiers.BASE; digit++) {
+					channel.queueDelete(RabbitDelayTiers.queue(level, digit));
+				}
+				channel.exchangeDelete(RabbitDelayTiers.exchange(level));
+			}
+			channel.exchangeDelete(RabbitDelayTiers.DUE);
 		}
 	}
 
@@ -121,6 +137,72 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 			.satisfies((dead) -> assertThat(dead.envelope().id()).isEqualTo(failed.get(0).envelope().id()));
 	}
 
+	@Test
+	void deliversADelayedMessageWithoutTheHeadersOfItsTrip() {
+		Messaging messaging = messaging(member());
+		List<MessageContext> handled = new CopyOnWriteArrayList<>();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, (payload, context) -> handled.add(context));
+		messaging.publish(OutgoingMessage.of(this.topic, "k", new Numbered("k", 1))
+			.withHeader("user-header", "kept")
+			.withDelay(Delay.of(Duration.ofMillis(700))));
+		await().atMost(PATIENCE).until(() -> handled.size() == 1);
+		Envelope envelope = handled.get(0).envelope();
+		assertThat(envelope.headers()).containsEntry("user-header", "kept")
+			.containsKey(MessageHeaders.DELIVER_AT)
+			.allSatisfy((name, value) -> assertThat(name).doesNotStartWith("x-")
+				.doesNotStartWith("mqlab-delay-bit-")
+				.doesNotStartWith("mqlab."));
+	}
+
+	@Test
+	void holdsAThirtyDayDelayInTheLongestTier() throws Exception {
+		Messaging messaging = messaging(member());
+		Recorder recorder = new Recorder();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, recorder.handler("m"));
+		// 30 days are 3 * 4^12 units of 50 ms and a bit: the longest queue first
+		String longest = RabbitDelayTiers.queue(RabbitDelayTiers.LEVELS - 1, 3);
+		messaging.publish(this.topic, "k", new Numbered("k", 0), Delay.of(Duration.ofMillis(200)));
+		long before = messageCount(longest);
+		messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Delay.MAX));
+		// confirmed, so already there
+		assertThat(messageCount(longest)).isGreaterThan(before);
+		await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> recorder.size() == 1);
+		assertThat(recorder.all()).extracting(Received::seq).containsExactly(0);
+	}
+
+	@Test
+	void failsADelayedPublishWhoseTierIsMissingRatherThanDeliverItEarly() throws Exception {
+		Messaging messaging = messaging(member());
+		Map<Integer, Instant> handledAt = new ConcurrentHashMap<>();
+		Map<Integer, Instant> dueAt = new ConcurrentHashMap<>();
+		messaging.subscribe(this.topic, "delayed", Numbered.class, (payload, context) -> {
+			handledAt.put(payload.seq(), Instant.now());
+			dueAt.put(payload.seq(), context.envelope().deliverAt());
+		});
+		messaging.publish(this.topic, "k", new Numbered("k", 0), Delay.of(Duration.ofMillis(200)));
+		try (Connection connection = connect()) {
+			connection.createChannel().queueDelete(RabbitDelayTiers.queue(2, 1));
+		}
+		// 1500 ms are 1*16 + 3*4 + 2 units of 50 ms: first through the missing 800 ms
+		// queue
+		assertThatThrownBy(
+				() -> messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofMillis(1500))))
+			.isInstanceOf(PublishFailedException.class)
+			.hasMessageContaining(RabbitDelayTiers.exchange(2));
+		// the failure made it declare the tiers again
+		messaging.publish(this.topic, "k", new Numbered("k", 2), Delay.of(Duration.ofMillis(1500)));
+		await().atMost(PATIENCE).until(() -> handledAt.containsKey(2));
+		await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> handledAt.size() == 2);
+		assertThat(handledAt).containsOnlyKeys(0, 2);
+		assertThat(handledAt.get(2)).isAfterOrEqualTo(dueAt.get(2));
+	}
+
+	private static long messageCount(String queue) throws Exception {
+		try (Connection connection = connect()) {
+			return connection.createChannel().queueDeclarePassive(queue).getMessageCount();
+		}
+	}
+
 	@Override
 	protected Backend backend() {
 		return Backend.RABBITMQ;
@@ -144,7 +226,8 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 
 	@Override
 	protected Set<Capability> expectedCapabilities() {
-		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY, Capability.BACKLOG);
+		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY, Capability.BACKLOG,
+				Capability.DELAYED_DELIVERY);
 	}
 
 }
