@@ -56,7 +56,8 @@ class ComposeFileTests {
 	@Test
 	void everyServiceModuleHasAComposeServiceOnItsPort() throws IOException {
 		List<String> modules = serviceModules();
-		assertThat(modules).contains("order-service", "order-service-new", "reconciliation-service");
+		assertThat(modules).contains("order-service", "order-service-new", "reconciliation-service",
+				"recommendation-service");
 		assertThat(services().keySet()).containsAll(modules);
 		for (String module : modules) {
 			Map<String, Object> service = service(module);
@@ -115,10 +116,16 @@ class ComposeFileTests {
 			assertThat(containerPort("redis")).isEqualTo("6379");
 			assertThat((String) environment.get("MQLAB_MESSAGING_POSTGRES_URL"))
 				.isEqualTo("jdbc:postgresql://postgres:5432/mqlab");
+			assertThat(Files.readString(ROOT.resolve("infra/postgres/init.sql"))).contains("CREATE DATABASE mqlab;");
+			if (!hasApplicationProperty(module, "spring.datasource.url")) {
+				// a service without a database of its own (recommendation-service keeps
+				// its state in Redis)
+				assertThat(environment).as(module).doesNotContainKey("SPRING_DATASOURCE_URL");
+				continue;
+			}
 			String database = ((String) environment.get("SPRING_DATASOURCE_URL")).replaceAll(".*/", "");
 			assertThat(Files.readString(ROOT.resolve("infra/postgres/init.sql")))
-				.contains("CREATE DATABASE " + database + ";")
-				.contains("CREATE DATABASE mqlab;");
+				.contains("CREATE DATABASE " + database + ";");
 			assertThat(applicationProperty(module, "spring.datasource.url")).endsWith("/" + database);
 		}
 	}
@@ -166,6 +173,10 @@ class ComposeFileTests {
 			}
 		}
 		return modules;
+	}
+
+	private static boolean hasApplicationProperty(String module, String name) throws IOException {
+		return yaml(module).stream().anyMatch((source) -> source.getProperty(name) != null);
 	}
 
 	private static String applicationProperty(String module, String name) throws IOException {

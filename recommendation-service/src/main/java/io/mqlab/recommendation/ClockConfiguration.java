@@ -1,0 +1,19 @@
+package io.mqlab.recommendation;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The time windows, lateness and decay are measured with; tests bring their own. */
+@Configuration(proxyBeanMethods = false)
+class ClockConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+}

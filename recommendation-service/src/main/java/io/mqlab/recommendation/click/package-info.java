@@ -1,0 +1,4 @@
+/**
+ * Clicks: taking them over HTTP and publishing them to the clicks topic.
+ */
+package io.mqlab.recommendation.click;

@@ -1,0 +1,9 @@
+package io.mqlab.recommendation;
+
+class KafkaRecommendationServiceTests extends RecommendationServiceTests {
+
+	KafkaRecommendationServiceTests() {
+		super(TestBroker.of("kafka"));
+	}
+
+}

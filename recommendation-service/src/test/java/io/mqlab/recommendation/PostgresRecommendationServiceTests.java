@@ -1,0 +1,9 @@
+package io.mqlab.recommendation;
+
+class PostgresRecommendationServiceTests extends RecommendationServiceTests {
+
+	PostgresRecommendationServiceTests() {
+		super(TestBroker.of("postgres"));
+	}
+
+}

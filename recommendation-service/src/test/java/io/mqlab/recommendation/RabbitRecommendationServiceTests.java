@@ -1,0 +1,9 @@
+package io.mqlab.recommendation;
+
+class RabbitRecommendationServiceTests extends RecommendationServiceTests {
+
+	RabbitRecommendationServiceTests() {
+		super(TestBroker.of("rabbitmq"));
+	}
+
+}

@@ -1,0 +1,9 @@
+package io.mqlab.recommendation;
+
+class RedisRecommendationServiceTests extends RecommendationServiceTests {
+
+	RedisRecommendationServiceTests() {
+		super(TestBroker.of("redis"));
+	}
+
+}
