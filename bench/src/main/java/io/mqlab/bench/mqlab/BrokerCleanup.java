@@ -50,7 +50,16 @@ public final class BrokerCleanup {
 		String bootstrap = context.getEnvironment().getRequiredProperty("spring.kafka.bootstrap-servers");
 		Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
 		try {
-			admin.deleteTopics(List.of(topic, topic + "." + group + ".dlt")).all().get(10, TimeUnit.SECONDS);
+			// The topic, its dead letters and its delay tiers
+			// (<topic>.mqlab-delay-<hold>).
+			List<String> doomed = admin.listTopics()
+				.names()
+				.get(10, TimeUnit.SECONDS)
+				.stream()
+				.filter((name) -> name.equals(topic) || name.equals(topic + "." + group + ".dlt")
+						|| name.startsWith(topic + ".mqlab-delay-"))
+				.toList();
+			admin.deleteTopics(doomed).all().get(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -242,12 +242,55 @@ public class MessagingProperties {
 		/** Replication factor of the topics the library creates. */
 		private short replicationFactor = 1;
 
+		/**
+		 * How delayed messages wait: in delay topics until a forwarder moves them to
+		 * their topic when due (default), or in their topic, each consumer pausing the
+		 * partition until its head is due (consumer-check: holds back later messages of
+		 * every key on that partition).
+		 */
+		private DelayMode delayMode = DelayMode.FORWARDER;
+
+		/**
+		 * Partitions of each delay topic (a topic has one per delay tier). Forwarder
+		 * instances share them; more let more instances forward one topic's delayed
+		 * messages, at the price of a slower first delayed publish to a topic, which
+		 * creates them.
+		 */
+		private int delayPartitions = 1;
+
 		public short getReplicationFactor() {
 			return this.replicationFactor;
 		}
 
 		public void setReplicationFactor(short replicationFactor) {
 			this.replicationFactor = replicationFactor;
+		}
+
+		public int getDelayPartitions() {
+			return this.delayPartitions;
+		}
+
+		public void setDelayPartitions(int delayPartitions) {
+			this.delayPartitions = delayPartitions;
+		}
+
+		public DelayMode getDelayMode() {
+			return this.delayMode;
+		}
+
+		public void setDelayMode(DelayMode delayMode) {
+			this.delayMode = delayMode;
+		}
+
+		/** Where a delayed Kafka message waits until it is due. */
+		public enum DelayMode {
+
+			/** In delay topics, moved to the real topic by a forwarder when due. */
+			FORWARDER,
+
+			/** In the real topic; consumers pause the partition until the head is due. */
+			CONSUMER_CHECK
+
 		}
 
 	}

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import io.mqlab.messaging.Delay;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -64,6 +67,8 @@ final class KafkaClients implements AutoCloseable {
 
 	private final short replicationFactor;
 
+	private final int delayPartitions;
+
 	private final Duration timeout;
 
 	private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
@@ -75,14 +80,16 @@ final class KafkaClients implements AutoCloseable {
 	 * @param bootstrapServers where the broker is expected
 	 * @param partitions partitions of each topic
 	 * @param replicationFactor replication factor of each topic
+	 * @param delayPartitions partitions of each delay topic
 	 * @param timeout the publish timeout: bounds every blocking call to the broker
 	 */
 	KafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
 			Map<String, Object> adminConfig, String bootstrapServers, int partitions, short replicationFactor,
-			Duration timeout) {
+			int delayPartitions, Duration timeout) {
 		this.bootstrapServers = bootstrapServers;
 		this.partitions = partitions;
 		this.replicationFactor = replicationFactor;
+		this.delayPartitions = delayPartitions;
 		this.timeout = timeout;
 		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, timeout),
 				new StringSerializer(), new StringSerializer());
@@ -204,6 +211,45 @@ final class KafkaClients implements AutoCloseable {
 		ensure(List.of(new NewTopic(deadLetterTopic(topic, group), 1, this.replicationFactor)));
 	}
 
+	/**
+	 * Creates the delay topics of a topic (see {@link KafkaDelayTiers}): forwarders share
+	 * their partitions (few by default: the first delayed publish waits for them to be
+	 * created, a hundred partitions take seconds), they are stamped with the broker's
+	 * append time (which a hold counts from), and kept past the longest delay with a
+	 * week's margin for forwarders that were down. Kafka persists them: delayed messages
+	 * survive restarts of the services and of the broker.
+	 */
+	void ensureDelayTopics(String topic) {
+		Map<String, String> configs = Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+				TopicConfig.RETENTION_MS_CONFIG, Long.toString(Delay.MAX.plusDays(7).toMillis()));
+		List<NewTopic> tiers = new ArrayList<>();
+		for (String tier : KafkaDelayTiers.topics(name(topic, "topic"))) {
+			tiers.add(new NewTopic(tier, this.delayPartitions, this.replicationFactor).configs(configs));
+		}
+		ensure(tiers);
+	}
+
+	/**
+	 * Waits until the partitions of new topics take writes: a leader that has not set up
+	 * its new partitions yet answers NOT_LEADER_OR_FOLLOWER, and an idempotent producer
+	 * that got those while sending several batches can stall on an out-of-order sequence
+	 * until its delivery timeout. The admin client retries that error until the partition
+	 * answers.
+	 */
+	private void awaitLeaders(List<String> topics) {
+		Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+		for (String topic : topics) {
+			partitionsOf(topic).forEach((partition) -> ends.put(partition, OffsetSpec.latest()));
+		}
+		try {
+			await(this.admin.listOffsets(ends).all());
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("New Kafka topics " + topics + " have no leader yet: " + ex.getCause(),
+					ex.getCause());
+		}
+	}
+
 	void ensureTopics(Collection<String> topics) {
 		List<NewTopic> missing = new ArrayList<>();
 		for (String topic : topics) {
@@ -212,11 +258,13 @@ final class KafkaClients implements AutoCloseable {
 		ensure(missing);
 	}
 
+	/** Creates the topics not known to exist and waits until they take writes. */
 	private void ensure(List<NewTopic> topics) {
 		List<NewTopic> missing = topics.stream().filter((topic) -> !this.knownTopics.contains(topic.name())).toList();
 		if (missing.isEmpty()) {
 			return;
 		}
+		List<String> created = new ArrayList<>();
 		Map<String, KafkaFuture<Void>> results = this.admin
 			.createTopics(missing, new CreateTopicsOptions().timeoutMs((int) this.timeout.toMillis()))
 			.values();
@@ -224,6 +272,7 @@ final class KafkaClients implements AutoCloseable {
 			try {
 				await(result.getValue());
 				logger.info("Created Kafka topic " + result.getKey());
+				created.add(result.getKey());
 			}
 			catch (ExecutionException ex) {
 				if (!(ex.getCause() instanceof TopicExistsException)) {
@@ -232,6 +281,9 @@ final class KafkaClients implements AutoCloseable {
 				}
 			}
 			this.knownTopics.add(result.getKey());
+		}
+		if (!created.isEmpty()) {
+			awaitLeaders(created);
 		}
 	}
 

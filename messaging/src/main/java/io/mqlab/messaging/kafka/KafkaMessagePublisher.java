@@ -15,14 +15,19 @@ import org.springframework.kafka.core.KafkaTemplate;
 /**
  * Publishes envelopes as records keyed by the envelope key, so one key always lands on
  * one partition (per-key order). The producer is idempotent with {@code acks=all}: a
- * future completes once every in-sync replica has the record.
+ * future completes once every in-sync replica has the record. A message that must still
+ * wait goes to a delay topic of its topic instead ({@link KafkaDelays}); it is not
+ * ordered relative to the immediate messages of its key.
  */
 final class KafkaMessagePublisher implements MessagePublisher {
 
 	private final KafkaClients clients;
 
-	KafkaMessagePublisher(KafkaClients clients) {
+	private final KafkaDelays delays;
+
+	KafkaMessagePublisher(KafkaClients clients, KafkaDelays delays) {
 		this.clients = clients;
+		this.delays = delays;
 	}
 
 	@Override
@@ -42,15 +47,22 @@ final class KafkaMessagePublisher implements MessagePublisher {
 		// Built first: an invalid name or header fails the list before any send.
 		List<ProducerRecord<String, String>> records = new ArrayList<>(envelopes.size());
 		Set<String> topics = new LinkedHashSet<>();
+		Set<String> delayed = new LinkedHashSet<>();
+		long now = System.currentTimeMillis();
 		for (Envelope envelope : envelopes) {
-			records.add(KafkaRecords.record(KafkaClients.name(envelope.topic(), "topic"), envelope));
+			String destination = this.delays.destination(envelope, now);
+			records.add(KafkaRecords.record(destination, envelope));
 			topics.add(envelope.topic());
+			if (!destination.equals(envelope.topic())) {
+				delayed.add(envelope.topic());
+			}
 		}
 		KafkaTemplate<String, String> template = this.clients.template();
 		List<CompletableFuture<?>> sent = new ArrayList<>(records.size());
 		try {
 			// Kafka would auto-create it with the broker's default partitions.
 			this.clients.ensureTopics(topics);
+			this.delays.publishing(delayed);
 			for (ProducerRecord<String, String> record : records) {
 				sent.add(template.send(record));
 			}

@@ -3,8 +3,10 @@ package io.mqlab.messaging.kafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +25,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -32,18 +36,24 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.listener.CommonDelegatingErrorHandler;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.KafkaBackoffException;
 import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Consumes with one {@link ConcurrentMessageListenerContainer} per subscription: the
  * group is a Kafka consumer group, {@code concurrency} consumers each own whole
  * partitions (so one key is handled by one thread at a time, in order), and offsets are
- * committed, once per poll, only past records whose dispatch returned.
+ * committed, once per poll, only past records whose dispatch returned. A subscription
+ * also forwards the delayed messages of its topic ({@link KafkaDelays}), or, in the
+ * consumer-check delay mode, holds each partition until its head record is due.
  */
 final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, DisposableBean {
 
@@ -51,10 +61,13 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 
 	private final KafkaClients clients;
 
+	private final KafkaDelays delays;
+
 	private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
-	KafkaMessageSubscriber(KafkaClients clients) {
+	KafkaMessageSubscriber(KafkaClients clients, KafkaDelays delays) {
 		this.clients = clients;
+		this.delays = delays;
 	}
 
 	@Override
@@ -79,12 +92,23 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 		properties.setStopImmediate(true);
 		properties.setPollTimeout(1000);
 		properties.setConsumerRebalanceListener(redeliveries);
-		properties.setMessageListener(
-				(MessageListener<String, String>) (record) -> handle(record, dispatcher, redeliveries, sink));
+		boolean checkDue = this.delays.consumerCheck();
+		if (checkDue) {
+			// A resumed partition is fetched once the fetch in flight returns.
+			Properties consumer = new Properties();
+			consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+			properties.setKafkaConsumerProperties(consumer);
+		}
 		ConcurrentMessageListenerContainer<String, String> container = new ConcurrentMessageListenerContainer<>(
 				this.clients.consumerFactory(), properties);
+		container.setupMessageListener((MessageListener<String, String>) (record) -> {
+			if (checkDue) {
+				holdIfNotDue(record, container);
+			}
+			handle(record, dispatcher, redeliveries, sink);
+		});
 		container.setConcurrency(Math.min(spec.concurrency(), this.clients.partitions()));
-		container.setCommonErrorHandler(neverSkip());
+		container.setCommonErrorHandler(checkDue ? dueChecking(neverSkip()) : neverSkip());
 		container.setBeanName("mqlab-" + spec.topic() + "-" + spec.group());
 		KafkaSubscription subscription = new KafkaSubscription(spec, container);
 		this.subscriptions.add(subscription);
@@ -95,6 +119,7 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 			this.subscriptions.remove(subscription);
 			throw ex;
 		}
+		this.delays.subscribed(spec.topic());
 		logger.info("Subscribed group " + spec.group() + " to Kafka topic " + spec.topic() + " with concurrency "
 				+ container.getConcurrency());
 		return subscription;
@@ -103,7 +128,7 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 	private void handle(ConsumerRecord<String, String> record, Dispatcher dispatcher, KafkaRedeliveries redeliveries,
 			DeadLetterSink sink) {
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-		boolean redelivered = redeliveries.starting(partition, record.offset());
+		boolean redelivered = redeliveries.starting(partition, record.offset()) || KafkaRecords.redelivered(record);
 		try {
 			Envelope envelope;
 			try {
@@ -121,6 +146,50 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 			throw new KafkaException("Message at " + partition + "@" + record.offset() + " not handled, will retry",
 					ex);
 		}
+	}
+
+	/**
+	 * The consumer-check delay mode: a record not due yet is not handled; its partition
+	 * is sought back to it (by the error handler) and paused until it is due. Every later
+	 * record of that partition waits too, whatever its key: the price of this mode.
+	 */
+	private void holdIfNotDue(ConsumerRecord<String, String> record,
+			ConcurrentMessageListenerContainer<String, String> container) {
+		Long due = KafkaRecords.deliverAt(record);
+		if (due != null && due > System.currentTimeMillis()) {
+			TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+			this.delays.holds().hold(container, partition, Instant.ofEpochMilli(due));
+			throw new KafkaBackoffException(
+					"Record " + partition + "@" + record.offset() + " is due at " + Instant.ofEpochMilli(due),
+					partition, container.getListenerId(), due);
+		}
+	}
+
+	/**
+	 * Not due: seek each partition back to its first unhandled record, without backoff,
+	 * and throw (quietly) so that the container does not acknowledge the record.
+	 */
+	private static CommonErrorHandler dueChecking(CommonErrorHandler otherwise) {
+		CommonDelegatingErrorHandler handler = new CommonDelegatingErrorHandler(otherwise);
+		handler.addDelegate(KafkaBackoffException.class, new CommonErrorHandler() {
+
+			@Override
+			public boolean seeksAfterHandling() {
+				return true;
+			}
+
+			@Override
+			public void handleRemaining(Exception thrownException, List<ConsumerRecord<?, ?>> records,
+					Consumer<?, ?> consumer, MessageListenerContainer container) {
+				Map<TopicPartition, Long> first = new LinkedHashMap<>();
+				records.forEach((record) -> first.putIfAbsent(new TopicPartition(record.topic(), record.partition()),
+						record.offset()));
+				first.forEach(consumer::seek);
+				throw new KafkaException("Not due yet", KafkaException.Level.DEBUG, thrownException);
+			}
+
+		});
+		return handler;
 	}
 
 	/** Headers mqlab cannot read: dead-letter the record as it is, like a bad payload. */
@@ -287,6 +356,7 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 		@Override
 		public void stop() {
 			this.container.stop();
+			KafkaMessageSubscriber.this.delays.holds().forget(this.container);
 			KafkaMessageSubscriber.this.subscriptions.remove(this);
 		}
 

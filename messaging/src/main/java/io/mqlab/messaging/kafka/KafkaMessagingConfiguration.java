@@ -8,6 +8,7 @@ import io.mqlab.messaging.DeadLetters;
 import io.mqlab.messaging.MessagePublisher;
 import io.mqlab.messaging.MessageSubscriber;
 import io.mqlab.messaging.autoconfigure.MessagingProperties;
+import io.mqlab.messaging.autoconfigure.MessagingProperties.Kafka.DelayMode;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -30,7 +31,7 @@ final class KafkaMessagingConfiguration {
 	@ConditionalOnMissingBean
 	Capabilities kafkaCapabilities() {
 		return Capabilities.of(Backend.KAFKA, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY,
-				Capability.RETENTION, Capability.BACKLOG);
+				Capability.RETENTION, Capability.BACKLOG, Capability.DELAYED_DELIVERY);
 	}
 
 	@Bean
@@ -40,19 +41,26 @@ final class KafkaMessagingConfiguration {
 		return new KafkaClients(producerFactory.getConfigurationProperties(),
 				consumerFactory.getConfigurationProperties(), kafkaAdmin.getConfigurationProperties(),
 				String.join(",", connectionDetails.getAdmin().getBootstrapServers()), properties.getPartitions(),
-				properties.getKafka().getReplicationFactor(), properties.getPublishTimeout());
+				properties.getKafka().getReplicationFactor(), properties.getKafka().getDelayPartitions(),
+				properties.getPublishTimeout());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagePublisher kafkaMessagePublisher(KafkaClients clients) {
-		return new KafkaMessagePublisher(clients);
+	KafkaDelays kafkaDelays(KafkaClients clients, MessagingProperties properties) {
+		return new KafkaDelays(clients, properties.getKafka().getDelayMode() == DelayMode.CONSUMER_CHECK);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessageSubscriber kafkaMessageSubscriber(KafkaClients clients) {
-		return new KafkaMessageSubscriber(clients);
+	MessagePublisher kafkaMessagePublisher(KafkaClients clients, KafkaDelays delays) {
+		return new KafkaMessagePublisher(clients, delays);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageSubscriber kafkaMessageSubscriber(KafkaClients clients, KafkaDelays delays) {
+		return new KafkaMessageSubscriber(clients, delays);
 	}
 
 	@Bean

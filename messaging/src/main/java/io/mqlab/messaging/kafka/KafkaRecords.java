@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.MessageHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -33,6 +34,9 @@ final class KafkaRecords {
 	// Only on dead-letter records, whose Kafka topic is not the envelope's.
 	private static final String TOPIC = RESERVED + "topic";
 
+	// On a record a delay forwarder may have forwarded before (crash before its commit).
+	private static final String REDELIVERED = RESERVED + "redelivered";
+
 	private static final String DLT_GROUP = RESERVED + "dlt.group";
 
 	private static final String DLT_ERROR_CLASS = RESERVED + "dlt.error-class";
@@ -52,6 +56,41 @@ final class KafkaRecords {
 	 */
 	static ProducerRecord<String, String> record(String kafkaTopic, Envelope envelope) {
 		return new ProducerRecord<>(kafkaTopic, null, null, envelope.key(), envelope.payload(), headers(envelope));
+	}
+
+	/**
+	 * A delayed record forwarded as it is to another topic (the next delay tier or its
+	 * topic): same key, so it lands on the partition of its key.
+	 */
+	static ProducerRecord<String, String> forwarded(String kafkaTopic, ConsumerRecord<String, String> record,
+			boolean redelivered) {
+		Headers headers = new RecordHeaders(record.headers().toArray());
+		if (redelivered && headers.lastHeader(REDELIVERED) == null) {
+			put(headers, REDELIVERED, "true");
+		}
+		return new ProducerRecord<>(kafkaTopic, null, null, record.key(), record.value(), headers);
+	}
+
+	/** Whether a forwarder may have forwarded this record before. */
+	static boolean redelivered(ConsumerRecord<String, String> record) {
+		return record.headers().lastHeader(REDELIVERED) != null;
+	}
+
+	/**
+	 * When a record is due, in epoch millis, or {@code null} when it was not delayed or
+	 * its due time is unreadable (then it is not held: nothing waits forever).
+	 */
+	static Long deliverAt(ConsumerRecord<String, String> record) {
+		Header header = record.headers().lastHeader(MessageHeaders.DELIVER_AT);
+		if (header == null || header.value() == null) {
+			return null;
+		}
+		try {
+			return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8).trim());
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	static ProducerRecord<String, String> deadLetterRecord(String deadLetterTopic, DeadLetter deadLetter) {

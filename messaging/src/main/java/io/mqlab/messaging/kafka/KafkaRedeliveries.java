@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ListenerMetadata;
@@ -71,7 +72,14 @@ final class KafkaRedeliveries implements ConsumerAwareRebalanceListener, OffsetA
 	 * Called when a dispatch threw: the record is read again and may have been handled.
 	 */
 	void failed(TopicPartition partition, long offset) {
-		this.suspect.put(partition, new long[] { offset, offset + 1 });
+		failed(partition, offset, offset + 1);
+	}
+
+	/**
+	 * Called when the records in [from, until) are read again and may have been handled.
+	 */
+	void failed(TopicPartition partition, long from, long until) {
+		this.suspect.put(partition, new long[] { from, until });
 	}
 
 	/** The metadata of every offset the container commits. */
@@ -86,30 +94,47 @@ final class KafkaRedeliveries implements ConsumerAwareRebalanceListener, OffsetA
 			return;
 		}
 		try {
-			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-			// Records appended from now on cannot have been read by a previous owner.
-			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-			Map<TopicPartition, OffsetAndMetadata> taken = new HashMap<>();
-			for (TopicPartition partition : partitions) {
-				OffsetAndMetadata offset = committed.get(partition);
-				this.started.remove(partition);
-				this.suspect.remove(partition);
-				if (offset != null && !CLEAN.equals(offset.metadata())) {
-					long until = Math.min(offset.offset() + windowOf(offset.metadata()), ends.get(partition));
-					if (until > offset.offset()) {
-						this.suspect.put(partition, new long[] { offset.offset(), until });
-					}
-				}
-				long position = (offset != null) ? offset.offset() : consumer.position(partition);
-				taken.put(partition, provide(null, position));
-			}
-			// Marked before anything is handled, so a crash of this consumer is noticed.
-			consumer.commitSync(taken);
+			retryOnWakeup(() -> take(consumer, partitions));
 		}
 		catch (KafkaException ex) {
 			logger.warn("Could not mark partitions " + partitions + " as taken; after a crash before their first "
 					+ "commit, records may be redelivered unflagged: " + ex);
 		}
+	}
+
+	/**
+	 * Runs a step of a rebalance callback again after a wakeup: one meant for the poll (a
+	 * paused partition resumed) may hit the callback's first blocking call instead.
+	 */
+	private static void retryOnWakeup(Runnable step) {
+		try {
+			step.run();
+		}
+		catch (WakeupException ex) {
+			step.run();
+		}
+	}
+
+	private void take(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+		// Records appended from now on cannot have been read by a previous owner.
+		Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+		Map<TopicPartition, OffsetAndMetadata> taken = new HashMap<>();
+		for (TopicPartition partition : partitions) {
+			OffsetAndMetadata offset = committed.get(partition);
+			this.started.remove(partition);
+			this.suspect.remove(partition);
+			if (offset != null && !CLEAN.equals(offset.metadata())) {
+				long until = Math.min(offset.offset() + windowOf(offset.metadata()), ends.get(partition));
+				if (until > offset.offset()) {
+					this.suspect.put(partition, new long[] { offset.offset(), until });
+				}
+			}
+			long position = (offset != null) ? offset.offset() : consumer.position(partition);
+			taken.put(partition, provide(null, position));
+		}
+		// Marked before anything is handled, so a crash of this consumer is noticed.
+		consumer.commitSync(taken);
 	}
 
 	/**
@@ -134,22 +159,26 @@ final class KafkaRedeliveries implements ConsumerAwareRebalanceListener, OffsetA
 			return;
 		}
 		try {
-			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-			Map<TopicPartition, OffsetAndMetadata> clean = new HashMap<>();
-			for (TopicPartition partition : partitions) {
-				OffsetAndMetadata offset = committed.get(partition);
-				Long next = this.started.remove(partition);
-				this.suspect.remove(partition);
-				if (offset != null && (next == null || next <= offset.offset())) {
-					clean.put(partition, new OffsetAndMetadata(offset.offset(), CLEAN));
-				}
-			}
-			if (!clean.isEmpty()) {
-				consumer.commitSync(clean);
-			}
+			retryOnWakeup(() -> handOver(consumer, partitions));
 		}
 		catch (KafkaException ex) {
 			logger.debug("Could not mark revoked partitions " + partitions + " as handed over cleanly: " + ex);
+		}
+	}
+
+	private void handOver(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+		Map<TopicPartition, OffsetAndMetadata> clean = new HashMap<>();
+		for (TopicPartition partition : partitions) {
+			OffsetAndMetadata offset = committed.get(partition);
+			Long next = this.started.remove(partition);
+			this.suspect.remove(partition);
+			if (offset != null && (next == null || next <= offset.offset())) {
+				clean.put(partition, new OffsetAndMetadata(offset.offset(), CLEAN));
+			}
+		}
+		if (!clean.isEmpty()) {
+			consumer.commitSync(clean);
 		}
 	}
 

@@ -227,6 +227,14 @@ public abstract class MessagingContractTests {
 		first.subscribe(new SubscriptionSpec(this.topic, "scale", 2), Numbered.class, retry, recorder.handler("first"));
 		second.subscribe(new SubscriptionSpec(this.topic, "scale", 2), Numbered.class, retry,
 				recorder.handler("second"));
+		// Both members take part before the bulk (a warm JVM handles it before a
+		// rebalance).
+		AtomicInteger probes = new AtomicInteger();
+		await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+			String probe = "probe-" + probes.incrementAndGet();
+			first.publish(this.topic, probe, new Numbered(probe, 1));
+			return recorder.members().size() == 2;
+		});
 		for (int seq = 1; seq <= perKey; seq += 5) {
 			List<OutgoingMessage> batch = new ArrayList<>();
 			for (int s = seq; s < seq + 5; s++) {
@@ -236,10 +244,16 @@ public abstract class MessagingContractTests {
 			}
 			first.publishAll(batch);
 		}
-		await().atMost(Duration.ofMinutes(4)).until(() -> recorder.distinctKeySeqs().size() == keys * perKey);
+		await().atMost(Duration.ofMinutes(4))
+			.until(() -> recorder.distinctKeySeqs()
+				.stream()
+				.filter((keySeq) -> keySeq.startsWith("key-"))
+				.count() == keys * perKey);
 		assertThat(recorder.orderViolations()).isEmpty();
 		assertThat(recorder.unexplainedDuplicates()).isEmpty();
-		assertThat(recorder.members()).containsExactlyInAnyOrder("first", "second");
+		assertThat(recorder.all()).filteredOn((received) -> received.key().startsWith("key-"))
+			.extracting(Received::member)
+			.contains("first", "second");
 	}
 
 	@Test
