@@ -5,10 +5,14 @@ import java.util.Map;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mqlab.messaging.contract.LocalBrokers;
 
 class RedisMigrationEndToEndTests extends MigrationEndToEndTests {
+
+	/** The Redis adapter's sorted set of delayed sets, by earliest due time. */
+	private static final String DELAYED_REGISTRY = "mqlab:delayed";
 
 	@Override
 	protected String backend() {
@@ -39,6 +43,13 @@ class RedisMigrationEndToEndTests extends MigrationEndToEndTests {
 					ScanArgs.Builder.matches("*" + platform.run + "*").limit(500));
 			while (keys.hasNext()) {
 				connection.sync().del(keys.next());
+			}
+			// the registry of delayed sets still names the run's (pending payment
+			// timeouts)
+			ScanIterator<ScoredValue<String>> registered = ScanIterator.zscan(connection.sync(), DELAYED_REGISTRY,
+					ScanArgs.Builder.matches("*" + platform.run + "*").limit(500));
+			while (registered.hasNext()) {
+				connection.sync().zrem(DELAYED_REGISTRY, registered.next().getValue());
 			}
 		}
 		finally {
