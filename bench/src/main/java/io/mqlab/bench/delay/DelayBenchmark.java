@@ -65,22 +65,42 @@ final class DelayBenchmark {
 	DelayResult run(Backend backend, int pending, String runId) {
 		String topic = "bench-delay-" + backend.id() + "-" + runId + "-" + pending;
 		Map<String, Object> properties = ContextProperties.base(backend, this.brokers);
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(properties)
-			.run()) {
-			Messaging messaging = context.getBean(Messaging.class);
-			try {
-				return measure(backend, messaging, topic, pending);
-			}
-			finally {
-				BrokerCleanup.clean(backend, context, topic, GROUP,
-						context.getEnvironment().getProperty("mqlab.messaging.partitions", Integer.class, 8));
-			}
+		ConfigurableApplicationContext context = null;
+		try {
+			context = new SpringApplicationBuilder(BenchApplication.class).web(WebApplicationType.NONE)
+				.properties(properties)
+				.run();
+			return measure(backend, context.getBean(Messaging.class), topic, pending);
 		}
 		catch (Exception ex) {
 			Progress.say(backend.id(), "delays: run with " + pending + " pending failed: " + ex);
 			return DelayResult.failed(backend.id(), pending, ex);
+		}
+		finally {
+			if (context != null) {
+				cleanUp(backend, context, topic);
+			}
+		}
+	}
+
+	/**
+	 * Kafka's delay forwarders run until the context closes, so its topics go afterwards;
+	 * the other backends clean up through the context's clients.
+	 */
+	private void cleanUp(Backend backend, ConfigurableApplicationContext context, String topic) {
+		int partitions = context.getEnvironment().getProperty("mqlab.messaging.partitions", Integer.class, 8);
+		if (backend == Backend.KAFKA) {
+			context.close();
+			try {
+				BrokerCleanup.kafka(this.brokers.kafkaBootstrap(), topic, GROUP);
+			}
+			catch (RuntimeException ex) {
+				Progress.say(backend.id(), "could not clean up " + topic + ": " + ex);
+			}
+		}
+		else {
+			BrokerCleanup.clean(backend, context, topic, GROUP, partitions);
+			context.close();
 		}
 	}
 

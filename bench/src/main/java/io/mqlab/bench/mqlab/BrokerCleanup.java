@@ -47,7 +47,11 @@ public final class BrokerCleanup {
 	}
 
 	private static void kafka(ConfigurableApplicationContext context, String topic, String group) {
-		String bootstrap = context.getEnvironment().getRequiredProperty("spring.kafka.bootstrap-servers");
+		kafka(context.getEnvironment().getRequiredProperty("spring.kafka.bootstrap-servers"), topic, group);
+	}
+
+	/** Deletes a Kafka topic with its dead letters and delay tiers. */
+	public static void kafka(String bootstrap, String topic, String group) {
 		Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
 		try {
 			// The topic, its dead letters and its delay tiers
