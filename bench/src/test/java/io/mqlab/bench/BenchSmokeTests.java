@@ -46,12 +46,7 @@ class BenchSmokeTests {
 
 	@BeforeAll
 	static void startKafka() {
-		kafka = new EmbeddedKafkaKraftBroker(1, 1);
-		// Not spring.kafka.bootstrap-servers: the bench passes its own to each context.
-		kafka.brokerListProperty("mqlab.test.kafka.brokers");
-		kafka.brokerProperty("offsets.topic.num.partitions", "1");
-		kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
-		kafka.afterPropertiesSet();
+		kafka = TestKafka.start("mqlab.test.kafka.brokers");
 	}
 
 	@AfterAll

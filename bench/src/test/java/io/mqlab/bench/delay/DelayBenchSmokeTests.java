@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import io.mqlab.bench.Brokers;
 import io.mqlab.bench.ProjectPaths;
+import io.mqlab.bench.TestKafka;
 import io.mqlab.messaging.Backend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,11 +35,7 @@ class DelayBenchSmokeTests {
 
 	@BeforeAll
 	static void startKafka() {
-		kafka = new EmbeddedKafkaKraftBroker(1, 1);
-		kafka.brokerListProperty("mqlab.test.kafka.delay-brokers");
-		kafka.brokerProperty("offsets.topic.num.partitions", "1");
-		kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
-		kafka.afterPropertiesSet();
+		kafka = TestKafka.start("mqlab.test.kafka.delay-brokers");
 	}
 
 	@AfterAll
