@@ -34,10 +34,22 @@ public record Envelope(UUID id, String topic, String key, String type, Instant t
 		return this.headers.get(name);
 	}
 
-	/** When this message is due, or {@code null} when it was not delayed. */
+	/**
+	 * When this message is due, or {@code null} when it was not delayed (or a producer
+	 * outside mqlab set the header to something that is not epoch milliseconds: a message
+	 * is never held back, nor failed, for an unreadable due time).
+	 */
 	public Instant deliverAt() {
 		String value = this.headers.get(MessageHeaders.DELIVER_AT);
-		return (value != null) ? Instant.ofEpochMilli(Long.parseLong(value)) : null;
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Instant.ofEpochMilli(Long.parseLong(value.strip()));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	/** Whether a delayed message must still wait at {@code now}. */

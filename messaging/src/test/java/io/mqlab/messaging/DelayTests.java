@@ -45,4 +45,12 @@ class DelayTests {
 		assertThat(envelope.isPendingAt(due)).isFalse();
 	}
 
+	@Test
+	void anUnreadableDueTimeFromAnotherProducerIsNoDelay() {
+		Envelope envelope = new Envelope(java.util.UUID.randomUUID(), "t", "k", "T", Instant.now(),
+				java.util.Map.of(MessageHeaders.DELIVER_AT, "tomorrow"), "{}");
+		assertThat(envelope.deliverAt()).isNull();
+		assertThat(envelope.isPendingAt(Instant.now())).isFalse();
+	}
+
 }

@@ -318,6 +318,10 @@ abstract class RecommendationServiceTests {
 		clicks.put("bad sku", "{\"userId\":\"u-1\",\"sku\":\"book 1\",\"type\":\"VIEW\"}");
 		clicks.put("long user", "{\"userId\":\"" + "u".repeat(65) + "\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\"}");
 		clicks.put("future", "{\"userId\":\"u-1\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\",\"at\":\"" + future + "\"}");
+		clicks.put("too old", "{\"userId\":\"u-1\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\",\"at\":\""
+				+ this.clock.instant().minus(Duration.ofDays(400)) + "\"}");
+		clicks.put("absurd year",
+				"{\"userId\":\"u-1\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\",\"at\":\"-300000000-01-01T00:00:00Z\"}");
 		clicks.put("bad time", "{\"userId\":\"u-1\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\",\"at\":\"yesterday\"}");
 		clicks.put("unknown field", "{\"userId\":\"u-1\",\"sku\":\"BOOK-1\",\"type\":\"VIEW\",\"price\":3}");
 		clicks.put("malformed", "{\"userId\":");

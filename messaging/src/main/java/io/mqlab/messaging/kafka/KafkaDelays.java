@@ -129,7 +129,10 @@ final class KafkaDelays implements DisposableBean {
 		}
 	}
 
-	private void forward(String topic) {
+	/**
+	 * Synchronized with {@link #destroy()}: no forwarder starts after it stopped them.
+	 */
+	private synchronized void forward(String topic) {
 		if (this.stopped) {
 			return;
 		}
@@ -161,7 +164,7 @@ final class KafkaDelays implements DisposableBean {
 	}
 
 	@Override
-	public void destroy() {
+	public synchronized void destroy() {
 		this.stopped = true;
 		this.watch.cancel(false);
 		this.forwarders.values().forEach(KafkaDelayForwarder::stop);

@@ -554,6 +554,7 @@ public abstract class MessagingContractTests {
 		messaging.deliverAt(this.topic, "at", new Numbered("at", 1), Instant.now().plusMillis(2000));
 		messaging.deliverAt(this.topic, "past", new Numbered("past", 1), Instant.now().minusSeconds(60));
 		await().atMost(PATIENCE).until(() -> timings.size() == delaysMillis.length + 2);
+		assertThat(timings.undelayed()).containsExactlyInAnyOrder("k0#1", "past#1");
 		assertThat(timings.early()).isEmpty();
 		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance());
 	}
@@ -600,6 +601,7 @@ public abstract class MessagingContractTests {
 		await().atMost(PATIENCE).until(() -> timings.size() >= 2);
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> timings.size() == 2);
 		assertThat(timings.keySeqs()).containsExactlyInAnyOrder("k0#2", "other#1");
+		assertThat(timings.undelayed()).containsExactly("other#1");
 		assertThat(timings.early()).isEmpty();
 		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance());
 	}

@@ -22,6 +22,8 @@ final class Timings {
 
 	private final Set<UUID> ids = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> undelayed = ConcurrentHashMap.newKeySet();
+
 	MessageHandler<Numbered> handler() {
 		return (payload, context) -> {
 			Instant now = Instant.now();
@@ -30,6 +32,9 @@ final class Timings {
 			Instant published = context.envelope().timestamp();
 			Instant effective = (due == null) ? now : (due.isBefore(published) ? published : due);
 			this.handled.add(new Handled(payload.key() + "#" + payload.seq(), effective, now));
+			if (due == null) {
+				this.undelayed.add(payload.key() + "#" + payload.seq());
+			}
 			this.ids.add(context.envelope().id());
 		};
 	}
@@ -44,6 +49,14 @@ final class Timings {
 
 	List<String> keySeqs() {
 		return this.handled.stream().map(Handled::keySeq).toList();
+	}
+
+	/**
+	 * Messages that arrived without a due time: only those published with no delay left,
+	 * or an adapter lost the header (and with it the proof they were not early).
+	 */
+	Set<String> undelayed() {
+		return Set.copyOf(this.undelayed);
 	}
 
 	/** Messages handled before they were due: each one breaks the contract. */

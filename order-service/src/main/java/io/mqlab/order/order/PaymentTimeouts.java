@@ -60,6 +60,10 @@ class PaymentTimeouts implements SmartLifecycle {
 		this.topics = topics;
 		this.meters = meters;
 		this.clock = clock.orElse(Clock.systemUTC());
+		// Before the web server takes orders: on RabbitMQ and PostgreSQL a group only
+		// gets
+		// messages published after it exists.
+		messaging.provision(topics.paymentTimeouts(), topics.group());
 	}
 
 	/** Runs in the idempotent consumer's transaction. */

@@ -99,6 +99,11 @@ class ClickController {
 				errors.add(new FieldError(fieldPrefix.formatted(i) + "at",
 						"must not be more than " + this.settings.maxClockSkew() + " in the future"));
 			}
+			// Older clicks would outlive their deduplication (and absurd years overflow).
+			if (at != null && at.isBefore(now.minus(this.settings.dedupeTtl()))) {
+				errors.add(new FieldError(fieldPrefix.formatted(i) + "at",
+						"must not be more than " + this.settings.dedupeTtl() + " ago"));
+			}
 		}
 		if (!errors.isEmpty()) {
 			return problem(Problems.validation(errors));
