@@ -29,9 +29,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * Whether a message is due is decided by the Redis server's clock ({@code TIME} in the
  * scripts), not this JVM's: one clock for all movers, so a mover on a host whose clock
- * runs ahead cannot move a message before the others would. The due time itself was
- * stamped by the publisher's clock; on one host (as in the tests) both are the same
- * clock, so a message is never handled before its due time by the JVM clock either.
+ * runs ahead cannot move a message before the others would. The publisher sends the wait
+ * left and the store script adds it to the server's clock, so a publisher's clock skew
+ * cannot make a message early either (it only shifts the header's due time).
  */
 final class RedisDelayMover implements SmartLifecycle {
 

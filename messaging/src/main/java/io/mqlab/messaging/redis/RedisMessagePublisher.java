@@ -116,7 +116,11 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 		int partition = (envelope.key() != null) ? this.topology.partition(envelope.key())
 				: Math.floorMod(envelope.id().hashCode(), this.topology.partitions());
 		byte[][] keysAndArgs = { bytes(this.topology.delayed(envelope.topic(), partition)),
-				bytes(this.topology.delayedRegistry()), bytes(Long.toString(due.toEpochMilli())),
+				bytes(this.topology.delayedRegistry()),
+				// The wait left, not the due time: Redis adds it to its own clock, which
+				// the
+				// movers compare with, so a publisher's clock skew cannot make it early.
+				bytes(Long.toString(due.toEpochMilli() - now.toEpochMilli())),
 				bytes(RedisEnvelopes.delayedMember(envelope)) };
 		return new Write(
 				() -> this.template.execute((RedisCallback<Object>) (connection) -> connection.scriptingCommands()

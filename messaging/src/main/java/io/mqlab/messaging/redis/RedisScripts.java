@@ -204,14 +204,17 @@ final class RedisScripts {
 	/**
 	 * Stores a delayed message: adds it to its delayed set and lowers the set's score in
 	 * the registry to the message's due time if that is earlier. One script, so the move
-	 * script never sees the one without the other. KEYS: delayed set, registry; ARGV: due
-	 * time (epoch ms), member.
+	 * script never sees the one without the other. The due time is the server's clock
+	 * plus the wait left, the clock the move script compares with. KEYS: delayed set,
+	 * registry; ARGV: wait left (ms), member.
 	 */
 	static final RedisScript<Long> DELAY = new DefaultRedisScript<>("""
-			redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+			local time = redis.call('TIME')
+			local due = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[1])
+			redis.call('ZADD', KEYS[1], due, ARGV[2])
 			local current = redis.call('ZSCORE', KEYS[2], KEYS[1])
-			if not current or tonumber(ARGV[1]) < tonumber(current) then
-			  redis.call('ZADD', KEYS[2], ARGV[1], KEYS[1])
+			if not current or due < tonumber(current) then
+			  redis.call('ZADD', KEYS[2], due, KEYS[1])
 			end
 			return 1
 			""", Long.class);
