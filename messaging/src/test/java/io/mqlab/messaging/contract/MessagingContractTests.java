@@ -38,7 +38,6 @@ import io.mqlab.messaging.UnsupportedCapabilityException;
 import io.mqlab.messaging.idempotency.IdempotentConsumer;
 import io.mqlab.messaging.outbox.Outbox;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -530,20 +529,9 @@ public abstract class MessagingContractTests {
 		return Duration.ofSeconds(2);
 	}
 
-	private boolean delays() {
-		return expectedCapabilities().contains(Capability.DELAYED_DELIVERY);
-	}
-
 	@Test
 	void neverDeliversADelayedMessageBeforeItIsDue() {
 		Messaging messaging = messaging(member());
-		if (!delays()) {
-			assertThatThrownBy(
-					() -> messaging.publish(this.topic, "k", new Numbered("k", 1), Delay.of(Duration.ofSeconds(1))))
-				.isInstanceOf(UnsupportedCapabilityException.class)
-				.hasMessageContaining("DELAYED_DELIVERY");
-			return;
-		}
 		Timings timings = new Timings();
 		messaging.subscribe(this.topic, "delayed", Numbered.class, timings.handler());
 		int[] delaysMillis = { 0, 300, 1000, 1500, 2500, 3000 };
@@ -561,7 +549,6 @@ public abstract class MessagingContractTests {
 
 	@Test
 	void deliversTenThousandRandomlyDelayedMessagesExactlyOnceToTheGroup() {
-		assumeDelays();
 		Messaging messaging = messaging(member());
 		Timings timings = new Timings();
 		messaging.subscribe(new SubscriptionSpec(this.topic, "bulk", 4), Numbered.class,
@@ -586,7 +573,6 @@ public abstract class MessagingContractTests {
 
 	@Test
 	void shortDelaysAreNotHeldBackByLongerOnesPublishedBefore() {
-		assumeDelays();
 		Messaging messaging = messaging(member());
 		Timings timings = new Timings();
 		messaging.subscribe(this.topic, "short", Numbered.class, timings.handler());
@@ -608,7 +594,6 @@ public abstract class MessagingContractTests {
 
 	@Test
 	void deliversADelayedMessageThatWasPendingWhileTheConsumerRestarted() {
-		assumeDelays();
 		ConfigurableApplicationContext first = member();
 		Messaging before = messaging(first);
 		Timings timings = new Timings();
@@ -621,10 +606,6 @@ public abstract class MessagingContractTests {
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> timings.size() == 1);
 		assertThat(timings.early()).isEmpty();
 		assertThat(timings.maxLateness()).isLessThanOrEqualTo(delayTolerance().plusSeconds(5));
-	}
-
-	private void assumeDelays() {
-		Assumptions.assumeTrue(delays(), () -> backend().id() + " does not declare DELAYED_DELIVERY yet");
 	}
 
 	// ---- item 8 and 9: capabilities, metrics, health
