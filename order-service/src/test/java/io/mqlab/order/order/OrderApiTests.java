@@ -61,8 +61,15 @@ class OrderApiTests {
 
 	@BeforeEach
 	void client() {
-		this.http = RestClient.builder()
-			.baseUrl("http://127.0.0.1:" + this.port)
+		this.http = client(this.port);
+	}
+
+	/**
+	 * A client that hands back error answers instead of throwing, so tests assert them.
+	 */
+	static RestClient client(int port) {
+		return RestClient.builder()
+			.baseUrl("http://127.0.0.1:" + port)
 			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
 			})
 			.build();
