@@ -127,30 +127,29 @@ final class DelayBenchmark {
 					handled.incrementAndGet();
 					lastHandled.set(System.nanoTime());
 				});
+		Duration window = Duration.ofMillis(Math.max(5_000, pending * 1_000L / this.dueRate));
+		Instant firstDue = Instant.now().plusMillis(3_000 + pending * 1_000L / PLANNED_PUBLISH_RATE);
+		double publishSeconds;
 		try {
-			Duration window = Duration.ofMillis(Math.max(5_000, pending * 1_000L / this.dueRate));
-			Instant firstDue = Instant.now().plusMillis(3_000 + pending * 1_000L / PLANNED_PUBLISH_RATE);
 			Progress.say(backend.id(), String.format(Locale.ROOT,
 					"delays: publishing %,d messages due from %s over %d s", pending, firstDue, window.toSeconds()));
 			long started = System.nanoTime();
 			publish(messaging, topic, pending, firstDue, window);
-			double publishSeconds = (System.nanoTime() - started) / 1e9;
-			Instant lastDue = firstDue.plus(window);
-			awaitDelivered(seen, pending, lastDue, lastHandled);
-			subscription.stop();
-			long delivered = seen.size();
-			DelayResult result = new DelayResult(backend.id(), pending, pending / publishSeconds,
-					window.toMillis() / 1000.0, delivered, pending - delivered, handled.get() - delivered, early.get(),
-					Latency.of(lateness), null);
-			Progress.say(backend.id(), String.format(Locale.ROOT,
-					"delays: %,d pending: lateness p50 %s ms, p99 %s ms, max %s ms; lost %d, duplicates %d, early %d",
-					pending, result.latenessMs().p50(), result.latenessMs().p99(), result.latenessMs().max(),
-					result.lost(), result.duplicates(), result.early()));
-			return result;
+			publishSeconds = (System.nanoTime() - started) / 1e9;
+			awaitDelivered(seen, pending, firstDue.plus(window), lastHandled);
 		}
 		finally {
 			subscription.stop();
 		}
+		long delivered = seen.size();
+		DelayResult result = new DelayResult(backend.id(), pending, pending / publishSeconds,
+				window.toMillis() / 1000.0, delivered, pending - delivered, handled.get() - delivered, early.get(),
+				Latency.of(lateness), null);
+		Progress.say(backend.id(), String.format(Locale.ROOT,
+				"delays: %,d pending: lateness p50 %s ms, p99 %s ms, max %s ms; lost %d, duplicates %d, early %d",
+				pending, result.latenessMs().p50(), result.latenessMs().p99(), result.latenessMs().max(), result.lost(),
+				result.duplicates(), result.early()));
+		return result;
 	}
 
 	private static void publish(Messaging messaging, String topic, int pending, Instant firstDue, Duration window) {
