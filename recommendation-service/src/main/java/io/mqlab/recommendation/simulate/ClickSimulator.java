@@ -1,5 +1,6 @@
 package io.mqlab.recommendation.simulate;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,6 +8,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 
 /**
  * {@code ./mqlab clicks [N]}: posts N simulated clicks (default 2000) to a running
@@ -85,21 +90,35 @@ public final class ClickSimulator {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
-		Exception last = null;
-		for (int attempt = 1; attempt <= 3; attempt++) {
-			try {
+		// A busy service (503) or a refused connection: twice more, 0.5 s then 1 s later.
+		RetryTemplate retry = new RetryTemplate(RetryPolicy.builder()
+			.maxRetries(2)
+			.delay(Duration.ofMillis(500))
+			.multiplier(2)
+			.includes(IOException.class, ServiceBusy.class)
+			.build());
+		try {
+			return retry.execute(() -> {
 				HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() != 503) {
-					return response;
+				if (response.statusCode() == 503) {
+					throw new ServiceBusy(response.body());
 				}
-				last = new IllegalStateException("503: " + response.body());
-			}
-			catch (java.io.IOException ex) {
-				last = ex;
-			}
-			Thread.sleep(500L * attempt);
+				return response;
+			});
 		}
-		throw new IllegalStateException("clicks: cannot post to " + url + " (is the service up? ./mqlab up)", last);
+		catch (RetryException ex) {
+			throw new IllegalStateException("clicks: cannot post to " + url + " (is the service up? ./mqlab up)",
+					ex.getLastException());
+		}
+	}
+
+	/** The service answered 503: worth another try. */
+	private static final class ServiceBusy extends RuntimeException {
+
+		ServiceBusy(String body) {
+			super("503: " + body);
+		}
+
 	}
 
 	private static IllegalArgumentException usage(String problem) {
