@@ -87,7 +87,8 @@ class BenchSmokeTests {
 		JsonNode backend = json.readTree(this.out.resolve(ReportWriter.JSON).toFile()).get("backends").get(0);
 		assertThat(backend.get("name").asString()).isEqualTo("redis");
 		assertThat(backend.get("mqlab").get("lost").asLong()).isZero();
-		assertThat(backend.get("mqlab").get("published").asLong()).isEqualTo(300);
+		// the max-throughput and the backlog phase
+		assertThat(backend.get("mqlab").get("published").asLong()).isEqualTo(600);
 		assertThat(backend.get("settings").get("properties").get("mqlab.messaging.redis.block-timeout").asString())
 			.isEqualTo("200ms");
 		assertThat(backend.get("native").isNull()).isTrue();
@@ -107,7 +108,8 @@ class BenchSmokeTests {
 
 		BackendResult result = report.backends().get(0);
 		assertThat(result.mqlab().error()).isNull();
-		long expected = SMOKE.messages() + SMOKE.fixedRateMessages();
+		// max-throughput, fixed-rate and backlog phases
+		long expected = 2L * SMOKE.messages() + SMOKE.fixedRateMessages();
 		assertThat(result.mqlab().published()).isEqualTo(expected);
 		assertThat(result.mqlab().delivered()).isEqualTo(expected);
 		assertThat(result.mqlab().lost()).isZero();
@@ -118,6 +120,8 @@ class BenchSmokeTests {
 		assertThat(result.baseline().messages()).isGreaterThanOrEqualTo(SMOKE.messages());
 		assertThat(result.baseline().lost()).isZero();
 		assertThat(result.ratio()).isNotNull();
+		assertThat(result.mqlab().drainPerSec()).isPositive();
+		assertThat(result.ratioBasis()).isEqualTo((backend == Backend.RABBITMQ) ? "concurrent" : "backlog");
 
 		JsonNode written = json.readTree(this.out.resolve(ReportWriter.JSON).toFile());
 		JsonNode entry = written.get("backends").get(0);
@@ -130,6 +134,7 @@ class BenchSmokeTests {
 		}
 		assertThat(entry.get("mqlab").get("lost").asLong()).isZero();
 		assertThat(entry.get("ratio").isNumber()).isTrue();
+		assertThat(entry.get("mqlab").get("drainPerSec").asDouble()).isPositive();
 		assertThat(entry.get("settings").get("messages").asInt()).isEqualTo(SMOKE.messages());
 		assertThat(Files.readString(this.out.resolve(ReportWriter.MARKDOWN))).contains("| " + backend.id() + " |");
 		// Self-contained: charts drawn inline, nothing loaded from elsewhere.

@@ -23,8 +23,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Drives the messaging library on one backend, in a context of its own: a warm-up until
- * every consumer has a share, then the max-throughput phase, then the fixed-rate phase.
- * One subscription per consumer serves all phases.
+ * every consumer has a share, then the max-throughput phase and the fixed-rate phase with
+ * producers and consumers at once (one subscription per consumer serves them all), then
+ * the backlog phase: the consumers leave, the producers publish, and a new set of
+ * consumers drains the backlog, as the brokers' own tools measure consume throughput.
  */
 public final class MqlabBenchmark {
 
@@ -36,6 +38,8 @@ public final class MqlabBenchmark {
 	private static final int MAX_THROUGHPUT = 1;
 
 	private static final int FIXED_RATE = 2;
+
+	private static final int BACKLOG = 3;
 
 	/** Messages per warm-up round. */
 	private static final int WARM_UP_ROUND = 200;
@@ -66,7 +70,7 @@ public final class MqlabBenchmark {
 			.run()) {
 			Messaging messaging = context.getBean(Messaging.class);
 			messaging.provision(topic, GROUP);
-			PhaseRouter router = new PhaseRouter(3);
+			PhaseRouter router = new PhaseRouter(4);
 			try (BacklogSampler sampler = new BacklogSampler(backend.id(), router)) {
 				try (ConsumerGroup group = new ConsumerGroup(messaging, topic, GROUP,
 						this.settings.workload().consumers(), router)) {
@@ -76,6 +80,7 @@ public final class MqlabBenchmark {
 						phases.add(fixedRate(messaging, topic, router, sampler));
 					}
 				}
+				phases.add(backlog(messaging, topic, router, sampler));
 				backlog = sampler.points();
 				BrokerCleanup.clean(backend, context, topic, GROUP, this.settings.tuning().partitions());
 				return MqlabResult.of(topic, properties, phases, backlog, router.strays());
@@ -141,6 +146,26 @@ public final class MqlabBenchmark {
 		producers.publish(FIXED_RATE, messages, workload.rate(), tracker);
 		awaitDelivered(tracker);
 		return tracker.result(messages, workload.rate());
+	}
+
+	/**
+	 * Publishes with no consumer in the group, then starts the consumers and measures how
+	 * fast they drain the backlog, from their first delivery to their last.
+	 */
+	private PhaseResult backlog(Messaging messaging, String topic, PhaseRouter router, BacklogSampler sampler) {
+		Workload workload = this.settings.workload();
+		DeliveryTracker tracker = new DeliveryTracker("backlog", workload.messages(), workload.keys());
+		tracker.drain();
+		router.begin(BACKLOG, tracker);
+		sampler.planned(workload.messages());
+		MaxThroughputProducers producers = new MaxThroughputProducers(messaging, topic, workload.size(),
+				this.settings.tuning().pipeline(), shares(workload));
+		tracker.start();
+		producers.publish(BACKLOG, 0, workload.messages(), tracker);
+		try (ConsumerGroup group = new ConsumerGroup(messaging, topic, GROUP, workload.consumers(), router)) {
+			awaitDelivered(tracker);
+		}
+		return tracker.result(workload.messages(), 0);
 	}
 
 	private static List<KeyShare> shares(Workload workload) {

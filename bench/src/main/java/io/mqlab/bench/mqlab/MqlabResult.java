@@ -13,7 +13,11 @@ import io.mqlab.bench.workload.PhaseResult;
  * figures from all measured phases together.
  *
  * @param publishPerSec confirmed publishes per second
- * @param consumePerSec distinct deliveries per second
+ * @param consumePerSec distinct deliveries per second, producers and consumers at once
+ * @param drainPerSec distinct deliveries per second draining a backlog (the backlog
+ * phase)
+ * @param backlogPublishPerSec confirmed publishes per second with no consumer (the
+ * backlog phase)
  * @param latencyMs end-to-end latency percentiles
  * @param latencyPhase the phase the latency comes from
  * @param sendLagMs how late the fixed-rate producers sent (part of the latency), or
@@ -30,27 +34,39 @@ import io.mqlab.bench.workload.PhaseResult;
  * @param backlog backlog over time
  * @param error why the run failed, or {@code null}
  */
-public record MqlabResult(double publishPerSec, double consumePerSec, Latency latencyMs, String latencyPhase,
-		Latency sendLagMs, long published, long delivered, long lost, long duplicates, long orderViolations,
-		long errors, String topic, Map<String, Object> properties, List<PhaseResult> phases, List<BacklogPoint> backlog,
-		String error) {
+public record MqlabResult(double publishPerSec, double consumePerSec, double drainPerSec, double backlogPublishPerSec,
+		Latency latencyMs, String latencyPhase, Latency sendLagMs, long published, long delivered, long lost,
+		long duplicates, long orderViolations, long errors, String topic, Map<String, Object> properties,
+		List<PhaseResult> phases, List<BacklogPoint> backlog, String error) {
 
 	static MqlabResult failed(String topic, Map<String, Object> properties, List<PhaseResult> phases,
 			List<BacklogPoint> backlog, Exception error) {
-		return new MqlabResult(0, 0, Latency.NONE, null, null, 0, 0, 0, 0, 0, 0, topic, properties, phases, backlog,
-				error.toString());
+		return new MqlabResult(0, 0, 0, 0, Latency.NONE, null, null, 0, 0, 0, 0, 0, 0, topic, properties, phases,
+				backlog, error.toString());
 	}
 
 	static MqlabResult of(String topic, Map<String, Object> properties, List<PhaseResult> phases,
 			List<BacklogPoint> backlog, long strays) {
 		List<PhaseResult> measured = phases.stream().filter((phase) -> !phase.name().equals("warm-up")).toList();
-		PhaseResult throughput = measured.get(0);
-		PhaseResult latency = measured.get(measured.size() - 1);
-		return new MqlabResult(throughput.publishPerSec(), throughput.consumePerSec(), latency.latencyMs(),
-				latency.name(), latency.sendLagMs(), sum(measured, PhaseResult::published),
-				sum(measured, PhaseResult::delivered), sum(phases, PhaseResult::lost),
-				sum(phases, PhaseResult::duplicates), sum(phases, PhaseResult::orderViolations),
-				sum(phases, PhaseResult::errors) + strays, topic, properties, phases, backlog, null);
+		PhaseResult throughput = phase(measured, "max-throughput");
+		PhaseResult latency = measured.stream()
+			.filter((phase) -> phase.name().equals("fixed-rate"))
+			.findFirst()
+			.orElse(throughput);
+		PhaseResult drain = phase(measured, "backlog");
+		return new MqlabResult(throughput.publishPerSec(), throughput.consumePerSec(), drain.consumePerSec(),
+				drain.publishPerSec(), latency.latencyMs(), latency.name(), latency.sendLagMs(),
+				sum(measured, PhaseResult::published), sum(measured, PhaseResult::delivered),
+				sum(phases, PhaseResult::lost), sum(phases, PhaseResult::duplicates),
+				sum(phases, PhaseResult::orderViolations), sum(phases, PhaseResult::errors) + strays, topic, properties,
+				phases, backlog, null);
+	}
+
+	private static PhaseResult phase(List<PhaseResult> phases, String name) {
+		return phases.stream()
+			.filter((phase) -> phase.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No " + name + " phase"));
 	}
 
 	private static long sum(List<PhaseResult> phases, java.util.function.ToLongFunction<PhaseResult> figure) {

@@ -107,7 +107,7 @@ final class KafkaPerformance implements NativeBenchmark {
 		double consumePerSec = Double.parseDouble(row[9].strip());
 		Latency latency = new Latency(Double.valueOf(p.group(5)), Double.valueOf(p.group(6)),
 				Double.valueOf(p.group(7)), Double.valueOf(p.group(8)), Double.valueOf(p.group(4)));
-		return new NativeResult(tool(), "produce, then consume the backlog", Long.parseLong(p.group(1)),
+		return new NativeResult(tool(), "produce, then consume the backlog", true, Long.parseLong(p.group(1)),
 				NativeResult.round(Double.parseDouble(p.group(2))), NativeResult.round(consumePerSec), latency,
 				"produce: send to acks=all acknowledgement", Math.max(0, workload.messages() - records), null, null,
 				settings, commands, null);

@@ -10,6 +10,8 @@ import io.mqlab.bench.workload.Latency;
  *
  * @param tool the tool
  * @param mode how it ran (concurrently, or produce then consume)
+ * @param drainsBacklog whether its consumers read a backlog produced before them (its
+ * consume figure then compares with mqlab's backlog phase)
  * @param messages messages it sent
  * @param publishPerSec messages sent per second
  * @param consumePerSec messages consumed per second
@@ -23,12 +25,12 @@ import io.mqlab.bench.workload.Latency;
  * @param commands the command lines run
  * @param error why it failed, or {@code null}
  */
-public record NativeResult(String tool, String mode, long messages, double publishPerSec, double consumePerSec,
-		Latency latencyMs, String latencyKind, Long lost, Long duplicates, Long orderViolations,
+public record NativeResult(String tool, String mode, boolean drainsBacklog, long messages, double publishPerSec,
+		double consumePerSec, Latency latencyMs, String latencyKind, Long lost, Long duplicates, Long orderViolations,
 		Map<String, Object> settings, List<String> commands, String error) {
 
 	static NativeResult failed(String tool, Map<String, Object> settings, List<String> commands, Exception error) {
-		return new NativeResult(tool, null, 0, 0, 0, Latency.NONE, null, null, null, null, settings, commands,
+		return new NativeResult(tool, null, false, 0, 0, 0, Latency.NONE, null, null, null, null, settings, commands,
 				(error.getMessage() != null) ? error.getClass().getSimpleName() + ": " + error.getMessage()
 						: error.toString());
 	}

@@ -80,7 +80,7 @@ final class PgBench implements NativeBenchmark {
 				long left = count(sql, table);
 				double insertTps = figure(TPS, inserted);
 				double dequeueSeconds = figure(PROCESSED, deleted) / figure(TPS, deleted);
-				return new NativeResult(tool(), "INSERT, then dequeue the backlog", total,
+				return new NativeResult(tool(), "INSERT, then dequeue the backlog", true, total,
 						NativeResult.round(insertTps), NativeResult.round((total - left) / dequeueSeconds),
 						Latency.of(enqueueMicros), "INSERT transaction (commit)", left, null, null, settings, commands,
 						null);

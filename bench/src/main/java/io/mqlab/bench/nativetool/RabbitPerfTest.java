@@ -75,7 +75,7 @@ final class RabbitPerfTest implements NativeBenchmark {
 			}
 			Rates rates = Rates.of(Files.readAllLines(csv));
 			long left = deleteQueue(brokers, queue);
-			return new NativeResult(tool(), "producers and consumers at once",
+			return new NativeResult(tool(), "producers and consumers at once", false,
 					(long) perProducer * workload.producers(), rates.published(), rates.received(), latency(output),
 					"end to end: publish to consume", left, null, null, settings, commands, null);
 		}

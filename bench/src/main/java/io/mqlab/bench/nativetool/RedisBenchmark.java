@@ -84,7 +84,7 @@ final class RedisBenchmark implements NativeBenchmark {
 				double consumePerSec = consumed * Double.parseDouble(read.group(1)) / reads;
 				Latency latency = new Latency(Double.valueOf(added.group(4)), Double.valueOf(added.group(5)),
 						Double.valueOf(added.group(6)), null, Double.valueOf(added.group(7)));
-				return new NativeResult(tool(), "XADD, then XREADGROUP the backlog", entries,
+				return new NativeResult(tool(), "XADD, then XREADGROUP the backlog", true, entries,
 						NativeResult.round(Double.parseDouble(added.group(1))), NativeResult.round(consumePerSec),
 						latency, "XADD request (pipelined)", Math.max(0, entries - consumed), null, null, settings,
 						commands, null);

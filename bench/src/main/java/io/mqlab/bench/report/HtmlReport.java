@@ -73,7 +73,8 @@ final class HtmlReport {
 
 	private static String throughputChart(List<BackendResult> backends) {
 		List<String> names = backends.stream().map(BackendResult::name).toList();
-		List<String> series = List.of("mqlab publish", "mqlab consume", "native publish", "native consume");
+		List<String> series = List.of("mqlab publish", "mqlab consume", "mqlab backlog drain", "native publish",
+				"native consume");
 		double[][] values = new double[series.size()][backends.size()];
 		double lowest = Double.MAX_VALUE;
 		double highest = 0;
@@ -83,8 +84,9 @@ final class HtmlReport {
 			boolean nativeOk = baseline != null && baseline.error() == null;
 			values[0][b] = mqlab.publishPerSec();
 			values[1][b] = mqlab.consumePerSec();
-			values[2][b] = nativeOk ? baseline.publishPerSec() : 0;
-			values[3][b] = nativeOk ? baseline.consumePerSec() : 0;
+			values[2][b] = mqlab.drainPerSec();
+			values[3][b] = nativeOk ? baseline.publishPerSec() : 0;
+			values[4][b] = nativeOk ? baseline.consumePerSec() : 0;
 			for (double[] row : values) {
 				if (row[b] > 0) {
 					lowest = Math.min(lowest, row[b]);
@@ -157,7 +159,7 @@ final class HtmlReport {
 			return "<p>No backlog was sampled.</p>\n";
 		}
 		SvgChart.Axis x = SvgChart.Axis.linear(
-				"seconds since the backend's run started (warm-up, max-throughput, " + "fixed-rate)", longest,
+				"seconds since the backend's run started (warm-up, max-throughput, fixed-rate, backlog)", longest,
 				(value) -> String.format(Locale.ROOT, "%.0f", value));
 		SvgChart.Axis y = SvgChart.Axis.linear("confirmed, not yet handled", highest, HtmlReport::count);
 		return SvgChart.lines("mqlab backlog over time", lines, x, y);

@@ -14,8 +14,9 @@ import io.mqlab.bench.workload.Latency;
 final class ResultsTable {
 
 	static final List<String> RESULTS_HEADER = List.of("backend", "mqlab publish/s", "mqlab consume/s",
-			"native publish/s", "native consume/s", "mqlab ÷ native", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms",
-			"max ms", "send lag p99 ms", "lost", "duplicates", "order violations", "errors");
+			"mqlab backlog publish/s", "mqlab backlog drain/s", "native publish/s", "native consume/s",
+			"mqlab ÷ native", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "send lag p99 ms", "lost",
+			"duplicates", "order violations", "errors");
 
 	static final List<String> NATIVE_HEADER = List.of("backend", "tool", "mode", "native latency p50 / p95 / p99 ms",
 			"the tool's latency measures", "not consumed");
@@ -35,14 +36,19 @@ final class ResultsTable {
 			if (mqlab.error() != null) {
 				row.add("failed: " + mqlab.error());
 				row.add("");
+				row.add("");
+				row.add("");
 			}
 			else {
 				row.add(Format.rate(mqlab.publishPerSec()));
 				row.add(Format.rate(mqlab.consumePerSec()));
+				row.add(Format.rate(mqlab.backlogPublishPerSec()));
+				row.add(Format.rate(mqlab.drainPerSec()));
 			}
 			row.add(nativeOk ? Format.rate(baseline.publishPerSec()) : Format.NONE);
 			row.add(nativeOk ? Format.rate(baseline.consumePerSec()) : Format.NONE);
-			row.add(Format.ratio(backend.ratio()));
+			row.add(Format.ratio(backend.ratio())
+					+ (backend.ratioBasis() != null ? " (" + backend.ratioBasis() + ")" : ""));
 			row.add(Format.ms(latency.p50()));
 			row.add(Format.ms(latency.p95()));
 			row.add(Format.ms(latency.p99()));

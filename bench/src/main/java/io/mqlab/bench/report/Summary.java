@@ -8,8 +8,12 @@ import java.util.Map;
 final class Summary {
 
 	static final String LEGEND = "Throughput: mqlab's max-throughput phase (confirmed publishes and distinct "
-			+ "deliveries per second, producers and consumers at once, after a warm-up); native: as the broker's "
-			+ "own tool reports it (see below). mqlab ÷ native compares consume throughput. Latency: mqlab end to "
+			+ "deliveries per second, producers and consumers at once, after a warm-up) and its backlog phase "
+			+ "(publishes with no consumer, then the consumers drain the backlog, counted from their first delivery "
+			+ "to their last); native: as the broker's own tool reports it (see below). mqlab ÷ native compares "
+			+ "consume throughput in the native tool's mode: the backlog drain where the tool consumes a backlog "
+			+ "(Kafka, Redis, PostgreSQL), producers and consumers at once where it runs both together "
+			+ "(RabbitMQ PerfTest). Latency: mqlab end to "
 			+ "end, from the scheduled send to the handler, in the fixed-rate phase (the max-throughput phase when "
 			+ "there is none); send lag: how late the fixed-rate producers sent after their schedule, a part of that "
 			+ "latency owed to the producer side (CPU, or waiting for the confirm of the key's previous message). lost: confirmed but never handled; duplicates: handled again; order violations: "

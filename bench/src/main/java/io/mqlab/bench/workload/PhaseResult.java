@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The figures of one phase of an mqlab run.
  *
- * @param name {@code warm-up}, {@code max-throughput} or {@code fixed-rate}
+ * @param name {@code warm-up}, {@code max-throughput}, {@code fixed-rate} or
+ * {@code backlog}
  * @param messages messages the phase meant to publish
  * @param targetRate the fixed rate in messages per second, {@code null} for as fast as
  * possible
@@ -13,8 +14,8 @@ import java.util.List;
  * @param delivered distinct messages handled
  * @param publishPerSec confirmed messages per second, from the phase's start to the last
  * confirm
- * @param consumePerSec distinct deliveries per second, from the phase's start to the last
- * delivery
+ * @param consumePerSec distinct deliveries per second, from the phase's start (from the
+ * first delivery in the {@code backlog} phase) to the last delivery
  * @param seconds how long the phase took until its last confirm or delivery
  * @param latencyMs end-to-end latency: from the (scheduled) send to the handler
  * @param sendLagMs fixed-rate phase only: how late the producers sent after the schedule
