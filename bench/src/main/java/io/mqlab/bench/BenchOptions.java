@@ -38,6 +38,7 @@ public final class BenchOptions {
 			  --set NAME=VALUE     any other property for the mqlab contexts (repeatable)
 			other:
 			  --kafka-bootstrap HOST:PORT   Kafka broker (default 127.0.0.1:9092)
+			  --warm-up D          publish this long before measuring, so the JIT compiler is done (default 10s)
 			  --stall-timeout D    wait this long for the next delivery before counting the rest lost (default 30s)
 			  --no-native          skip the brokers' own tools
 			""";
@@ -106,7 +107,8 @@ public final class BenchOptions {
 		Path out = Path.of(options.text("out", paths.home().resolve("bench/results").toString()));
 		BenchSettings settings = new BenchSettings(backends(options.text("backends", "kafka,rabbitmq,redis,postgres")),
 				workload, tuning, brokers, out.toAbsolutePath(),
-				options.duration("stall-timeout", Duration.ofSeconds(30)), runNative);
+				options.duration("stall-timeout", Duration.ofSeconds(30)), runNative,
+				options.duration("warm-up", Duration.ofSeconds(10)));
 		options.rejectUnknown();
 		return settings;
 	}

@@ -125,6 +125,7 @@ public final class BenchRunner {
 		settings.put("consumers", workload.consumers());
 		settings.put("rate", workload.rate());
 		settings.put("duration", workload.duration().toMillis() + "ms");
+		settings.put("warmUp", this.settings.warmUp().toMillis() + "ms");
 		settings.put("partitions", tuning.partitions());
 		settings.put("lingerMs", tuning.lingerMs());
 		settings.put("batchBytes", tuning.batchBytes());

@@ -18,9 +18,12 @@ import io.mqlab.messaging.Backend;
  * @param stallTimeout how long to wait for the next delivery before counting the rest
  * lost
  * @param runNative whether to run the brokers' own tools as the baseline
+ * @param warmUp how long mqlab publishes before the measured phases, so that the JIT
+ * compiler has done its work (on 2 cores its threads otherwise take CPU from the broker
+ * and the client during the measured phases)
  */
 public record BenchSettings(List<Backend> backends, Workload workload, Tuning tuning, Brokers brokers, Path out,
-		Duration stallTimeout, boolean runNative) {
+		Duration stallTimeout, boolean runNative, Duration warmUp) {
 
 	public BenchSettings {
 		backends = List.copyOf(backends);
@@ -31,7 +34,7 @@ public record BenchSettings(List<Backend> backends, Workload workload, Tuning tu
 
 	public BenchSettings withBrokers(Brokers brokers) {
 		return new BenchSettings(this.backends, this.workload, this.tuning, brokers, this.out, this.stallTimeout,
-				this.runNative);
+				this.runNative, this.warmUp);
 	}
 
 }

@@ -82,7 +82,7 @@ class BenchSmokeTests {
 		requirePort("Redis", 6379);
 		int status = BenchMain.run(new String[] { "--backends", "redis", "--messages", "300", "--size", "128", "--keys",
 				"4", "--rate", "0", "--pipeline", "50", "--set", "mqlab.messaging.redis.block-timeout=200ms",
-				"--no-native", "--out", this.out.toString() });
+				"--warm-up", "0s", "--no-native", "--out", this.out.toString() });
 		assertThat(status).isZero();
 		JsonNode backend = json.readTree(this.out.resolve(ReportWriter.JSON).toFile()).get("backends").get(0);
 		assertThat(backend.get("name").asString()).isEqualTo("redis");
@@ -103,7 +103,7 @@ class BenchSmokeTests {
 
 	private void smokeRun(Backend backend, Brokers brokers) throws IOException {
 		BenchSettings settings = new BenchSettings(List.of(backend), SMOKE, Tuning.DEFAULTS, brokers, this.out,
-				Duration.ofSeconds(30), true);
+				Duration.ofSeconds(30), true, Duration.ZERO);
 		BenchReport report = new BenchRunner(settings, ProjectPaths.detect()).run();
 
 		BackendResult result = report.backends().get(0);

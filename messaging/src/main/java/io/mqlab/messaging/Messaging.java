@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * letters.
  */
 public class Messaging {
+
+	private static final HexFormat HEX = HexFormat.of();
 
 	private final Capabilities capabilities;
 
@@ -183,7 +186,7 @@ public class Messaging {
 	}
 
 	private static String hex(long value) {
-		return String.format("%016x", value);
+		return HEX.toHexDigits(value);
 	}
 
 	/** Subscribes with the default concurrency and retry settings. */

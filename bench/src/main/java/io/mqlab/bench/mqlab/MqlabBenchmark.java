@@ -44,12 +44,13 @@ public final class MqlabBenchmark {
 	/** Messages per warm-up round. */
 	private static final int WARM_UP_ROUND = 200;
 
-	/**
-	 * Warm-up rounds at most (Kafka and RabbitMQ hand partitions to members within
-	 * seconds).
-	 */
-	private static final int WARM_UP_ROUNDS = 40;
+	/** Warm-up rounds at most (sizes the warm-up's tracker). */
+	private static final int WARM_UP_ROUNDS = 1000;
 
+	/**
+	 * How long the warm-up may wait for every consumer to get a share, beyond its own
+	 * length (Kafka and RabbitMQ hand partitions to members within seconds).
+	 */
 	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(30);
 
 	private final BenchSettings settings;
@@ -93,8 +94,9 @@ public final class MqlabBenchmark {
 	}
 
 	/**
-	 * Publishes rounds until every consumer has handled a message (so no rebalance falls
-	 * into the measured phases) and the JIT has seen the hot paths.
+	 * Publishes rounds for the warm-up's length (so the JIT compiler has compiled the hot
+	 * paths) and until every consumer has handled a message (so no rebalance falls into
+	 * the measured phases).
 	 */
 	private PhaseResult warmUp(Backend backend, Messaging messaging, String topic, PhaseRouter router,
 			BacklogSampler sampler) {
@@ -105,13 +107,15 @@ public final class MqlabBenchmark {
 		sampler.planned(round);
 		MaxThroughputProducers producers = new MaxThroughputProducers(messaging, topic, workload.size(),
 				this.settings.tuning().pipeline(), List.of(new KeyShare(0, 1, workload.keys())));
-		long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+		long start = System.nanoTime();
+		long warm = start + this.settings.warmUp().toNanos();
+		long deadline = warm + WARM_UP_LIMIT.toNanos();
 		int rounds = 0;
 		while (rounds < WARM_UP_ROUNDS && System.nanoTime() < deadline) {
 			producers.publish(WARM_UP, (long) rounds * round, (long) (rounds + 1) * round, tracker);
 			rounds++;
 			awaitDelivered(tracker);
-			if (tracker.activeMembers() >= workload.consumers()) {
+			if (tracker.activeMembers() >= workload.consumers() && System.nanoTime() >= warm) {
 				break;
 			}
 		}

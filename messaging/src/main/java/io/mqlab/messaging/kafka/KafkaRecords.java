@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.Timestamps;
 import io.mqlab.messaging.MessageHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -127,7 +128,7 @@ final class KafkaRecords {
 		String topic = fields.getOrDefault(TOPIC, record.topic());
 		return new Envelope((id != null) ? UUID.fromString(id) : positionId(record), topic, record.key(),
 				fields.get(TYPE),
-				(timestamp != null) ? Instant.parse(timestamp) : Instant.ofEpochMilli(record.timestamp()), headers,
+				(timestamp != null) ? Timestamps.parse(timestamp) : Instant.ofEpochMilli(record.timestamp()), headers,
 				payload(record));
 	}
 

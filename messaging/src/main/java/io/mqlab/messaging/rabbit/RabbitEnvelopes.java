@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.Timestamps;
 import io.mqlab.messaging.MessageHeaders;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -156,7 +157,7 @@ final class RabbitEnvelopes {
 		Object exact = properties.getHeader(TIMESTAMP);
 		if (exact != null) {
 			try {
-				return Instant.parse(exact.toString());
+				return Timestamps.parse(exact.toString());
 			}
 			catch (DateTimeParseException ex) {
 				// fall back to the AMQP timestamp

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.Envelope;
+import io.mqlab.messaging.Timestamps;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,7 +70,7 @@ final class RedisEnvelopes {
 		try {
 			String headers = fields.get("headers");
 			return new Envelope(UUID.fromString(required(fields, "id")), topic, fields.get("key"), fields.get("type"),
-					Instant.parse(required(fields, "timestamp")),
+					Timestamps.parse(required(fields, "timestamp")),
 					(headers != null) ? JSON.readValue(headers, STRING_MAP) : Map.of(), required(fields, "payload"));
 		}
 		catch (RuntimeException ex) {
