@@ -22,9 +22,10 @@ import io.mqlab.bench.workload.Workload;
 
 /**
  * {@code redis-benchmark} (the Debian binary) on a stream of its own: XADD with the same
- * payload size, clients and pipeline depth, then XREADGROUP with the same poll batch and
- * consumers. redis-benchmark repeats one command, so the reads are not acknowledged
- * (XACK); the group's pending count tells how many were read.
+ * payload size, clients and pipeline depth, then the same consumers reading the backlog
+ * in batches of the poll batch size and acknowledging them, as mqlab's consumers must.
+ * redis-benchmark repeats one command, so each read is one script that runs XREADGROUP
+ * and XACKs what it read; the group's {@code entries-read} tells how many were read.
  */
 final class RedisBenchmark implements NativeBenchmark {
 
@@ -35,9 +36,15 @@ final class RedisBenchmark implements NativeBenchmark {
 
 	private static final String GROUP = "bench-native";
 
+	/** Reads up to COUNT new entries for the group and acknowledges them at once. */
+	private static final String READ_AND_ACK = "local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], "
+			+ "'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>') " + "if not read then return 0 end "
+			+ "local ids = {} for _, entry in ipairs(read[1][2]) do ids[#ids + 1] = entry[1] end "
+			+ "if #ids > 0 then redis.call('XACK', KEYS[1], ARGV[1], unpack(ids)) end return #ids";
+
 	@Override
 	public String tool() {
-		return "redis-benchmark XADD + XREADGROUP";
+		return "redis-benchmark XADD + XREADGROUP/XACK";
 	}
 
 	@Override
@@ -52,7 +59,7 @@ final class RedisBenchmark implements NativeBenchmark {
 		settings.put("pipeline", run.tuning().pipeline());
 		settings.put("clients (XREADGROUP)", workload.consumers());
 		settings.put("COUNT", batch);
-		settings.put("XACK", "none");
+		settings.put("XACK", "per read, in the same script");
 		List<String> commands = new ArrayList<>();
 		RedisClient client = RedisClient.create(RedisURI.create(brokers.redisHost(), brokers.redisPort()));
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -71,20 +78,21 @@ final class RedisBenchmark implements NativeBenchmark {
 				Matcher added = figures(
 						ChildProcess.run(produce, run.dir().resolve("redis-benchmark-xadd.log"), TIMEOUT));
 
+				String script = redis.scriptLoad(READ_AND_ACK);
 				List<String> consume = new ArrayList<>(base);
 				consume.addAll(List.of("-c", Integer.toString(workload.consumers()), "-n", Integer.toString(reads),
-						"XREADGROUP", "GROUP", GROUP, "bench", "COUNT", Integer.toString(batch), "STREAMS", stream,
-						">"));
-				commands.add(String.join(" ", consume));
-				Progress.say("redis", "native: redis-benchmark XREADGROUP, " + reads + " reads of " + batch);
+						"EVALSHA", script, "1", stream, GROUP, "bench", Integer.toString(batch)));
+				commands.add(String.join(" ", consume) + "   (" + script + ": XREADGROUP COUNT " + batch
+						+ ", then XACK what it read)");
+				Progress.say("redis", "native: redis-benchmark XREADGROUP + XACK, " + reads + " reads of " + batch);
 				Matcher read = figures(
 						ChildProcess.run(consume, run.dir().resolve("redis-benchmark-xreadgroup.log"), TIMEOUT));
 				long entries = redis.xlen(stream);
-				long consumed = redis.xpending(stream, GROUP).getCount();
+				long consumed = entriesRead(redis.xinfoGroups(stream));
 				double consumePerSec = consumed * Double.parseDouble(read.group(1)) / reads;
 				Latency latency = new Latency(Double.valueOf(added.group(4)), Double.valueOf(added.group(5)),
 						Double.valueOf(added.group(6)), null, Double.valueOf(added.group(7)));
-				return new NativeResult(tool(), "XADD, then XREADGROUP the backlog", true, entries,
+				return new NativeResult(tool(), "XADD, then XREADGROUP + XACK the backlog", true, entries,
 						NativeResult.round(Double.parseDouble(added.group(1))), NativeResult.round(consumePerSec),
 						latency, "XADD request (pipelined)", Math.max(0, entries - consumed), null, null, settings,
 						commands, null);
@@ -99,6 +107,19 @@ final class RedisBenchmark implements NativeBenchmark {
 		finally {
 			client.shutdown();
 		}
+	}
+
+	/** The bench group's {@code entries-read} from XINFO GROUPS (Redis 7). */
+	private static long entriesRead(List<Object> groups) throws IOException {
+		for (Object group : groups) {
+			if (group instanceof List<?> fields && fields.contains(GROUP)) {
+				int at = fields.indexOf("entries-read");
+				if (at >= 0 && at + 1 < fields.size() && fields.get(at + 1) instanceof Long read) {
+					return read;
+				}
+			}
+		}
+		throw new IOException("XINFO GROUPS has no entries-read for " + GROUP + " (Redis 7 or later): " + groups);
 	}
 
 	/** rps, avg, min, p50, p95, p99, max of redis-benchmark's CSV line. */
