@@ -1,5 +1,6 @@
 package io.mqlab.messaging.postgres;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -51,14 +53,30 @@ final class QueueTable {
 	private static final String DUE = "due AS (SELECT greatest(?::timestamptz, now()) AS at) ";
 
 	/**
-	 * Stores an envelope once and one delivery row for every group of its topic. Bind the
-	 * envelope columns, then {@link #bindDueAt}.
+	 * Stores a batch of envelopes and one delivery row for every group of their topics in
+	 * one statement (arrays bound by {@link #bindBatch}), not one statement per envelope.
+	 * Seqs are taken in batch order, and delivery ids in seq order, so rows published
+	 * together (same due_at) keep their order. Due times as in {@link #DUE}.
 	 */
-	static final String INSERT_FOR_ALL_GROUPS = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
-			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key), " + DUE
-			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key, due_at, visible_at) "
-			+ "SELECT m.topic, s.group_name, m.seq, m.msg_key, due.at, due.at "
-			+ "FROM m JOIN mqlab_subscription s ON s.topic = m.topic CROSS JOIN due";
+	static final String INSERT_BATCH_FOR_ALL_GROUPS = """
+			WITH input AS (
+			    SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			        ?::int[], ?::text[])
+			    WITH ORDINALITY AS i(message_id, topic, msg_key, type, headers, payload, published_at,
+			        published_nano, deliver_at, ord)),
+			m AS (
+			    INSERT INTO mqlab_message (%s)
+			    SELECT message_id, topic, msg_key, type, headers::jsonb, payload, published_at::timestamptz,
+			        published_nano
+			    FROM input ORDER BY ord
+			    RETURNING seq, topic, msg_key),
+			numbered AS (SELECT seq, topic, msg_key, row_number() OVER (ORDER BY seq) AS ord FROM m)
+			INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key, due_at, visible_at)
+			SELECT n.topic, s.group_name, n.seq, n.msg_key, due.at, due.at
+			FROM numbered n JOIN input i ON i.ord = n.ord JOIN mqlab_subscription s ON s.topic = n.topic
+			CROSS JOIN LATERAL (SELECT greatest(i.deliver_at::timestamptz, now()) AS at) due
+			ORDER BY n.seq, s.group_name
+			""".formatted(EnvelopeColumns.NAMES);
 
 	/**
 	 * Stores an envelope with a delivery row for one group only (a replay). Bind the
@@ -392,6 +410,38 @@ final class QueueTable {
 		else {
 			statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
 		}
+	}
+
+	/**
+	 * Binds the envelopes as the column arrays of {@link #INSERT_BATCH_FOR_ALL_GROUPS}.
+	 */
+	static void bindBatch(PreparedStatement statement, List<Envelope> envelopes) throws SQLException {
+		int n = envelopes.size();
+		UUID[] ids = new UUID[n];
+		String[][] texts = new String[7][n];
+		Integer[] nanos = new Integer[n];
+		for (int i = 0; i < n; i++) {
+			Envelope envelope = envelopes.get(i);
+			Instant timestamp = envelope.timestamp();
+			Instant due = envelope.deliverAt();
+			ids[i] = envelope.id();
+			texts[0][i] = envelope.topic();
+			texts[1][i] = envelope.key();
+			texts[2][i] = envelope.type();
+			texts[3][i] = EnvelopeColumns.headersJson(envelope);
+			texts[4][i] = envelope.payload();
+			// Truncated, never rounded, as EnvelopeColumns.bind does.
+			texts[5][i] = timestamp.truncatedTo(ChronoUnit.MICROS).toString();
+			nanos[i] = timestamp.getNano();
+			texts[6][i] = (due != null) ? due.toString() : null;
+		}
+		Connection connection = statement.getConnection();
+		statement.setArray(1, connection.createArrayOf("uuid", ids));
+		for (int column = 0; column < 6; column++) {
+			statement.setArray(2 + column, connection.createArrayOf("text", texts[column]));
+		}
+		statement.setArray(8, connection.createArrayOf("int4", nanos));
+		statement.setArray(9, connection.createArrayOf("text", texts[6]));
 	}
 
 	/**
