@@ -44,12 +44,16 @@ final class EnvelopeColumns {
 		statement.setString(i++, envelope.topic());
 		statement.setString(i++, envelope.key());
 		statement.setString(i++, envelope.type());
-		statement.setString(i++, JsonMapper.shared().writeValueAsString(envelope.headers()));
+		statement.setString(i++, headersJson(envelope));
 		statement.setString(i++, envelope.payload());
 		// Truncated, never rounded, so the stored second is the envelope's second.
 		statement.setObject(i++, OffsetDateTime.ofInstant(timestamp.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
 		statement.setInt(i++, timestamp.getNano());
 		return i;
+	}
+
+	static String headersJson(Envelope envelope) {
+		return JsonMapper.shared().writeValueAsString(envelope.headers());
 	}
 
 	static Envelope read(ResultSet rs) throws SQLException {

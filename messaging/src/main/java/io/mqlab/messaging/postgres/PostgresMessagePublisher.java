@@ -175,8 +175,7 @@ final class PostgresMessagePublisher implements MessagePublisher, DisposableBean
 		if (kept.isEmpty()) {
 			return;
 		}
-		this.jdbc.batchUpdate(QueueTable.INSERT_FOR_ALL_GROUPS, kept, kept.size(),
-				(ps, envelope) -> QueueTable.bindDueAt(ps, EnvelopeColumns.bind(ps, 1, envelope), envelope));
+		this.jdbc.update(QueueTable.INSERT_BATCH_FOR_ALL_GROUPS, (ps) -> QueueTable.bindBatch(ps, kept));
 		String[] notified = withGroups.toArray(String[]::new);
 		this.jdbc.query(QueueTable.NOTIFY, (ps) -> ps.setArray(1, ps.getConnection().createArrayOf("text", notified)),
 				(rs) -> {

@@ -1,5 +1,6 @@
 package io.mqlab.messaging.postgres;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -51,14 +53,30 @@ final class QueueTable {
 	private static final String DUE = "due AS (SELECT greatest(?::timestamptz, now()) AS at) ";
 
 	/**
-	 * Stores an envelope once and one delivery row for every group of its topic. Bind the
-	 * envelope columns, then {@link #bindDueAt}.
+	 * Stores a batch of envelopes and one delivery row for every group of their topics in
+	 * one statement (arrays bound by {@link #bindBatch}), not one statement per envelope.
+	 * Seqs are taken in batch order, and delivery ids in seq order, so rows published
+	 * together (same due_at) keep their order. Due times as in {@link #DUE}.
 	 */
-	static final String INSERT_FOR_ALL_GROUPS = "WITH m AS (INSERT INTO mqlab_message (" + EnvelopeColumns.NAMES
-			+ ") VALUES (" + EnvelopeColumns.PLACEHOLDERS + ") RETURNING seq, topic, msg_key), " + DUE
-			+ "INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key, due_at, visible_at) "
-			+ "SELECT m.topic, s.group_name, m.seq, m.msg_key, due.at, due.at "
-			+ "FROM m JOIN mqlab_subscription s ON s.topic = m.topic CROSS JOIN due";
+	static final String INSERT_BATCH_FOR_ALL_GROUPS = """
+			WITH input AS (
+			    SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			        ?::int[], ?::text[])
+			    WITH ORDINALITY AS i(message_id, topic, msg_key, type, headers, payload, published_at,
+			        published_nano, deliver_at, ord)),
+			m AS (
+			    INSERT INTO mqlab_message (%s)
+			    SELECT message_id, topic, msg_key, type, headers::jsonb, payload, published_at::timestamptz,
+			        published_nano
+			    FROM input ORDER BY ord
+			    RETURNING seq, topic, msg_key),
+			numbered AS (SELECT seq, topic, msg_key, row_number() OVER (ORDER BY seq) AS ord FROM m)
+			INSERT INTO mqlab_delivery (topic, group_name, message_seq, msg_key, due_at, visible_at)
+			SELECT n.topic, s.group_name, n.seq, n.msg_key, due.at, due.at
+			FROM numbered n JOIN input i ON i.ord = n.ord JOIN mqlab_subscription s ON s.topic = n.topic
+			CROSS JOIN LATERAL (SELECT greatest(i.deliver_at::timestamptz, now()) AS at) due
+			ORDER BY n.seq, s.group_name
+			""".formatted(EnvelopeColumns.NAMES);
 
 	/**
 	 * Stores an envelope with a delivery row for one group only (a replay). Bind the
@@ -85,31 +103,22 @@ final class QueueTable {
 			""";
 
 	/**
-	 * The claim. %s is empty or {@link #WINDOW}. It reads the group's due rows in queue
-	 * order and stops at now() (index mqlab_delivery_due), so pending delayed rows cost
-	 * nothing. Rows of other consumers are skipped (SKIP LOCKED) and leased rows fail
-	 * visible_at; a row whose key has an earlier row left is not a head (an earlier row
-	 * is due too, so a pending one never blocks). That check is two index probes, not one
-	 * row comparison: a btree scan does not stop at the end of a row comparison, and rows
-	 * published together share due_at. Of the heads found it takes the older half (at
-	 * most the limit): a member keeps claiming the next message of the keys it holds, so
-	 * one that took every head would starve the other members of its group. Lease and
-	 * attempts are set in the same statement; the candidates not taken are unlocked when
-	 * it ends. It also returns its now() (one row of NULLs if it claimed nothing): where
-	 * the look-up of the next due row starts.
+	 * The claim. %s selects the candidate rows: {@link #ALL_HEADS} or
+	 * {@link #WINDOW_HEADS}. Rows of other consumers are skipped (SKIP LOCKED) and leased
+	 * rows fail visible_at (rechecked on the latest version of a row locked). Of the
+	 * heads found it takes the older half (at most the limit): a member keeps claiming
+	 * the next message of the keys it holds, so one that took every head would starve the
+	 * other members of its group. Lease and attempts are set in the same statement; the
+	 * candidates not taken are unlocked when it ends. It also returns its now() (one row
+	 * of NULLs if it claimed nothing): where the look-up of the next due row starts. Its
+	 * commit need not wait for the WAL flush: a claim lost in a crash of the database
+	 * only makes its rows claimable again (at-least-once), and the flush would hold the
+	 * consumer's connection for a disk sync per claim.
 	 */
 	private static final String CLAIM = """
 			WITH candidates AS (
 			    SELECT d.id, d.due_at FROM mqlab_delivery d
-			    WHERE d.topic = ? AND d.group_name = ? AND d.due_at <= now() AND d.visible_at <= now() %s
-			      AND (d.msg_key IS NULL OR (NOT EXISTS (
-			        SELECT 1 FROM mqlab_delivery e
-			        WHERE e.topic = d.topic AND e.group_name = d.group_name
-			          AND e.msg_key = d.msg_key AND e.due_at < d.due_at)
-			      AND NOT EXISTS (
-			        SELECT 1 FROM mqlab_delivery e
-			        WHERE e.topic = d.topic AND e.group_name = d.group_name
-			          AND e.msg_key = d.msg_key AND e.due_at = d.due_at AND e.id < d.id)))
+			    WHERE %s AND d.visible_at <= now()
 			    ORDER BY d.due_at, d.id
 			    LIMIT 2 * ?
 			    FOR UPDATE SKIP LOCKED),
@@ -123,22 +132,48 @@ final class QueueTable {
 			    RETURNING d.id, d.attempts, d.message_seq, d.due_at)
 			SELECT t.at, c.id, c.attempts, m.message_id, m.topic, m.msg_key, m.type, m.headers::text AS headers,
 			    m.payload, m.published_at, m.published_nano
-			FROM (SELECT now() AS at) t
+			FROM (SELECT now() AS at, set_config('synchronous_commit', 'off', true)) t
 			LEFT JOIN (claimed c JOIN mqlab_message m ON m.seq = c.message_seq) ON true
 			ORDER BY c.due_at, c.id
 			""";
 
 	/**
-	 * Looks only at the group's first due rows. Without it, a claim while the few keys of
-	 * a deep backlog are all in flight reads every row of it to find no head.
+	 * Every due head of the group, in queue order (index mqlab_delivery_due, stopping at
+	 * now(), so pending delayed rows cost nothing). A row whose key has an earlier row
+	 * left is not a head (an earlier row is due too, so a pending one never blocks). That
+	 * check is two index probes, not one row comparison: a btree scan does not stop at
+	 * the end of a row comparison, and rows published together share due_at.
 	 */
-	private static final String WINDOW = """
-			AND d.id IN (SELECT id FROM mqlab_delivery
-			    WHERE topic = ? AND group_name = ? AND due_at <= now() ORDER BY due_at, id LIMIT ?)""";
+	private static final String ALL_HEADS = """
+			d.topic = ? AND d.group_name = ? AND d.due_at <= now()
+			      AND (d.msg_key IS NULL OR (NOT EXISTS (
+			        SELECT 1 FROM mqlab_delivery e
+			        WHERE e.topic = d.topic AND e.group_name = d.group_name
+			          AND e.msg_key = d.msg_key AND e.due_at < d.due_at)
+			      AND NOT EXISTS (
+			        SELECT 1 FROM mqlab_delivery e
+			        WHERE e.topic = d.topic AND e.group_name = d.group_name
+			          AND e.msg_key = d.msg_key AND e.due_at = d.due_at AND e.id < d.id)))""";
 
-	private static final String CLAIM_WINDOWED = CLAIM.formatted(WINDOW);
+	/**
+	 * The heads among the group's first due rows only: without a window, a claim while
+	 * the few keys of a deep backlog are all in flight reads every row of it to find no
+	 * head. The window is a prefix of the queue, so every earlier row of a key in it is
+	 * in it too: a head is the first row of its key in the window (one sort of the
+	 * window, no probes). The window is computed once (an array), so the plan cannot turn
+	 * it into a filter evaluated after the probes of every due row.
+	 */
+	private static final String WINDOW_HEADS = """
+			d.id = ANY (ARRAY(
+			        SELECT w.id FROM (
+			            SELECT id, msg_key, row_number() OVER (PARTITION BY msg_key ORDER BY due_at, id) AS nth
+			            FROM (SELECT id, msg_key, due_at FROM mqlab_delivery
+			                WHERE topic = ? AND group_name = ? AND due_at <= now() ORDER BY due_at, id LIMIT ?) f) w
+			        WHERE w.msg_key IS NULL OR w.nth = 1))""";
 
-	private static final String CLAIM_ALL = CLAIM.formatted("");
+	private static final String CLAIM_WINDOWED = CLAIM.formatted(WINDOW_HEADS);
+
+	private static final String CLAIM_ALL = CLAIM.formatted(ALL_HEADS);
 
 	/** Deletes a delivery we still lease and locks its message row (see ack). */
 	private static final String DELETE_DELIVERY = """
@@ -148,17 +183,32 @@ final class QueueTable {
 
 	/**
 	 * The same for many rows; message rows are locked in seq order so that two groups
-	 * acknowledging the same messages cannot deadlock.
+	 * acknowledging the same messages cannot deadlock. Its transaction commits without
+	 * waiting for the WAL flush: an acknowledgement lost in a crash of the database only
+	 * means the message is delivered again (at-least-once), and the flush, with the
+	 * notification lock held through it, would serialise every consumer's commits.
 	 */
 	private static final String DELETE_DELIVERIES = """
 			WITH d AS (DELETE FROM mqlab_delivery WHERE id = ANY (?) AND lease = ANY (?) RETURNING id, message_seq)
-			SELECT d.id, m.seq FROM mqlab_message m JOIN d ON m.seq = d.message_seq ORDER BY m.seq FOR UPDATE OF m
+			SELECT d.id, m.seq, set_config('synchronous_commit', 'off', true)
+			FROM mqlab_message m JOIN d ON m.seq = d.message_seq ORDER BY m.seq FOR UPDATE OF m
 			""";
 
 	private static final String DELETE_MESSAGES_IF_DONE = """
 			DELETE FROM mqlab_message m WHERE m.seq = ANY (?)
 			AND NOT EXISTS (SELECT 1 FROM mqlab_delivery d WHERE d.message_seq = m.seq)
 			""";
+
+	/**
+	 * {@link #DELETE_MESSAGES_IF_DONE} and a notification for the group in one round
+	 * trip. A statement of its own after the deliveries' delete: its snapshot sees them
+	 * gone.
+	 */
+	private static final String DELETE_MESSAGES_IF_DONE_AND_NOTIFY = """
+			WITH gone AS (DELETE FROM mqlab_message m WHERE m.seq = ANY (?)
+			    AND NOT EXISTS (SELECT 1 FROM mqlab_delivery d WHERE d.message_seq = m.seq))
+			SELECT pg_notify('%s', ?)
+			""".formatted(CHANNEL);
 
 	private static final String INSERT_DEAD_LETTER = "INSERT INTO mqlab_dead_letter (" + EnvelopeColumns.NAMES
 			+ ", group_name, error_class, error_message, attempts, failed_at) VALUES (" + EnvelopeColumns.PLACEHOLDERS
@@ -219,7 +269,7 @@ final class QueueTable {
 	Claim claim(String topic, String group, int limit, int window) {
 		UUID lease = UUID.randomUUID();
 		double seconds = this.leaseTime.toMillis() / 1000.0;
-		Object[] args = (window > 0) ? new Object[] { topic, group, topic, group, window, limit, limit, seconds, lease }
+		Object[] args = (window > 0) ? new Object[] { topic, group, window, limit, limit, seconds, lease }
 				: new Object[] { topic, group, limit, limit, seconds, lease };
 		return this.jdbc.query((window > 0) ? CLAIM_WINDOWED : CLAIM_ALL, (rs) -> {
 			List<Claimed> rows = new ArrayList<>();
@@ -257,9 +307,11 @@ final class QueueTable {
 			});
 			if (!seqs.isEmpty()) {
 				Long[] messages = seqs.toArray(Long[]::new);
-				this.jdbc.update(DELETE_MESSAGES_IF_DONE,
-						(ps) -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", messages)));
-				notifyGroup(topic, group);
+				this.jdbc.query(DELETE_MESSAGES_IF_DONE_AND_NOTIFY, (ps) -> {
+					ps.setArray(1, ps.getConnection().createArrayOf("bigint", messages));
+					ps.setString(2, groupPayload(topic, group));
+				}, (rs) -> {
+				});
 			}
 		});
 		return deleted;
@@ -358,6 +410,38 @@ final class QueueTable {
 		else {
 			statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
 		}
+	}
+
+	/**
+	 * Binds the envelopes as the column arrays of {@link #INSERT_BATCH_FOR_ALL_GROUPS}.
+	 */
+	static void bindBatch(PreparedStatement statement, List<Envelope> envelopes) throws SQLException {
+		int n = envelopes.size();
+		UUID[] ids = new UUID[n];
+		String[][] texts = new String[7][n];
+		Integer[] nanos = new Integer[n];
+		for (int i = 0; i < n; i++) {
+			Envelope envelope = envelopes.get(i);
+			Instant timestamp = envelope.timestamp();
+			Instant due = envelope.deliverAt();
+			ids[i] = envelope.id();
+			texts[0][i] = envelope.topic();
+			texts[1][i] = envelope.key();
+			texts[2][i] = envelope.type();
+			texts[3][i] = EnvelopeColumns.headersJson(envelope);
+			texts[4][i] = envelope.payload();
+			// Truncated, never rounded, as EnvelopeColumns.bind does.
+			texts[5][i] = timestamp.truncatedTo(ChronoUnit.MICROS).toString();
+			nanos[i] = timestamp.getNano();
+			texts[6][i] = (due != null) ? due.toString() : null;
+		}
+		Connection connection = statement.getConnection();
+		statement.setArray(1, connection.createArrayOf("uuid", ids));
+		for (int column = 0; column < 6; column++) {
+			statement.setArray(2 + column, connection.createArrayOf("text", texts[column]));
+		}
+		statement.setArray(8, connection.createArrayOf("int4", nanos));
+		statement.setArray(9, connection.createArrayOf("text", texts[6]));
 	}
 
 	/**
