@@ -59,7 +59,8 @@ final class RabbitMessagePublisher implements MessagePublisher {
 	public CompletableFuture<Void> publish(Envelope envelope) {
 		try {
 			this.topology.declareExchange(envelope.topic());
-			return send(this.template, envelope, this.delays.route(envelope, Instant.now()));
+			return send(this.template, envelope, this.delays.route(envelope, Instant.now()))
+				.orTimeout(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
 			forget(envelope.topic());
@@ -93,7 +94,9 @@ final class RabbitMessagePublisher implements MessagePublisher {
 				}
 				return futures;
 			});
-			return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
+			// One timer for the batch, not one per message.
+			return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
+				.orTimeout(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
 			topics.forEach(this::forget);
@@ -115,23 +118,20 @@ final class RabbitMessagePublisher implements MessagePublisher {
 		}
 		CorrelationData correlation = new CorrelationData();
 		operations.send(exchange, Integer.toString(this.topology.partition(envelope.key())), message, correlation);
-		return correlation.getFuture()
-			.orTimeout(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.thenAccept((confirm) -> {
-				if (!confirm.ack()) {
-					forget(topic);
-					throw new AmqpException("RabbitMQ did not confirm message " + envelope.id() + " for topic " + topic
-							+ ": " + confirm.reason());
-				}
-				if (delay != null && delay.mustBeRouted() && correlation.getReturned() != null) {
-					// Returned before the confirm: the returned message is already set.
-					forget(topic);
-					throw new AmqpException("RabbitMQ could not hold delayed message " + envelope.id() + " for topic "
-							+ topic + ": delay exchange '" + delay.exchange() + "' reached no delay queue ("
-							+ correlation.getReturned().getReplyText()
-							+ "); they are declared again on the next publish");
-				}
-			});
+		return correlation.getFuture().thenAccept((confirm) -> {
+			if (!confirm.ack()) {
+				forget(topic);
+				throw new AmqpException("RabbitMQ did not confirm message " + envelope.id() + " for topic " + topic
+						+ ": " + confirm.reason());
+			}
+			if (delay != null && delay.mustBeRouted() && correlation.getReturned() != null) {
+				// Returned before the confirm: the returned message is already set.
+				forget(topic);
+				throw new AmqpException("RabbitMQ could not hold delayed message " + envelope.id() + " for topic "
+						+ topic + ": delay exchange '" + delay.exchange() + "' reached no delay queue ("
+						+ correlation.getReturned().getReplyText() + "); they are declared again on the next publish");
+			}
+		});
 	}
 
 	private void forget(String topic) {
