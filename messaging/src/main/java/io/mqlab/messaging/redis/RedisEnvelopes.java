@@ -12,6 +12,7 @@ import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.Timestamps;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,8 +27,9 @@ final class RedisEnvelopes {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-	};
+	/** Resolved once: resolving the type per message costs as much as reading it. */
+	private static final ObjectReader HEADERS = JSON.readerFor(new TypeReference<Map<String, String>>() {
+	});
 
 	private RedisEnvelopes() {
 	}
@@ -71,7 +73,8 @@ final class RedisEnvelopes {
 			String headers = fields.get("headers");
 			return new Envelope(UUID.fromString(required(fields, "id")), topic, fields.get("key"), fields.get("type"),
 					Timestamps.parse(required(fields, "timestamp")),
-					(headers != null) ? JSON.readValue(headers, STRING_MAP) : Map.of(), required(fields, "payload"));
+					(headers != null) ? HEADERS.<Map<String, String>>readValue(headers) : Map.of(),
+					required(fields, "payload"));
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException("Not an mqlab envelope: " + ex.getMessage(), ex);

@@ -3,6 +3,7 @@ package io.mqlab.messaging.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisPipelineException;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
@@ -29,7 +31,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Publishes an envelope with XADD to the partition stream of its key; the future
- * completes with the XADD reply. {@link #publishAll} pipelines the XADDs.
+ * completes with the XADD reply. {@link #publishAll} pipelines the XADDs, and what
+ * several callers publish at once goes out in one pipeline too.
  * <p>
  * A message not yet due ({@link io.mqlab.messaging.MessageHeaders#DELIVER_AT} after now)
  * goes instead into the delayed set of that partition, scored by its due time (ZADD in
@@ -50,6 +53,9 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 	private static final Log logger = LogFactory.getLog(RedisMessagePublisher.class);
 
 	private static final byte[] DELAY_SCRIPT = bytes(RedisScripts.DELAY.getScriptAsString());
+
+	/** Most tasks written in one pipeline. */
+	private static final int MAX_GROUP = 64;
 
 	private final StringRedisTemplate template;
 
@@ -78,8 +84,7 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	@Override
 	public CompletableFuture<Void> publish(Envelope envelope) {
-		Write write = write(envelope, Instant.now());
-		return whenStored(submit(write::run), List.of(write));
+		return whenStored(submit(List.of(write(envelope, Instant.now()))));
 	}
 
 	@Override
@@ -88,14 +93,7 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 			return CompletableFuture.completedFuture(null);
 		}
 		Instant now = Instant.now();
-		List<Write> writes = envelopes.stream().map((envelope) -> write(envelope, now)).toList();
-		return whenStored(submit(() -> this.template.executePipelined(new SessionCallback<Object>() {
-			@Override
-			public <K, V> Object execute(RedisOperations<K, V> operations) throws DataAccessException {
-				writes.forEach(Write::run);
-				return null;
-			}
-		})), writes);
+		return whenStored(submit(envelopes.stream().map((envelope) -> write(envelope, now)).toList()));
 	}
 
 	/**
@@ -131,8 +129,9 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 	/**
 	 * Wakes the mover once Redis holds delayed messages that may be due before it looks.
 	 */
-	private CompletableFuture<Void> whenStored(CompletableFuture<Void> future, List<Write> writes) {
-		long earliest = writes.stream().mapToLong(Write::dueMillis).filter((due) -> due >= 0).min().orElse(-1);
+	private CompletableFuture<Void> whenStored(Task task) {
+		CompletableFuture<Void> future = task.future();
+		long earliest = task.writes().stream().mapToLong(Write::dueMillis).filter((due) -> due >= 0).min().orElse(-1);
 		if (earliest >= 0) {
 			future.thenRun(() -> this.mover.stored(earliest));
 		}
@@ -143,14 +142,14 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private CompletableFuture<Void> submit(Runnable work) {
-		CompletableFuture<Void> future = new CompletableFuture<>();
+	private Task submit(List<Write> writes) {
+		Task task = new Task(writes, new CompletableFuture<>(), System.nanoTime() + this.publishTimeout.toNanos());
 		if (!this.running) {
-			future.completeExceptionally(new IllegalStateException("The Redis publisher is shut down"));
-			return future;
+			task.future().completeExceptionally(new IllegalStateException("The Redis publisher is shut down"));
+			return task;
 		}
-		this.tasks.add(new Task(work, future, System.nanoTime() + this.publishTimeout.toNanos()));
-		return future;
+		this.tasks.add(task);
+		return task;
 	}
 
 	private void run() {
@@ -178,35 +177,102 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 	}
 
 	/**
-	 * Runs tasks until shut down or one fails; after a failure the session (and its
-	 * connection) is replaced.
+	 * Runs tasks until shut down or a write fails; after a failure the session (and its
+	 * connection) is replaced. The tasks queued meanwhile go out together in one pipeline
+	 * (a group commit): one round trip for what several callers published at once instead
+	 * of one each, in queue order.
 	 */
 	private void work() {
+		List<Task> group = new ArrayList<>();
 		while (this.running || !this.tasks.isEmpty()) {
-			Task task;
+			Task first;
 			try {
-				task = this.tasks.poll(200, TimeUnit.MILLISECONDS);
+				first = this.tasks.poll(200, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
 			}
-			if (task == null) {
+			if (first == null) {
 				continue;
 			}
-			if (System.nanoTime() > task.deadline()) {
-				// the caller was told it failed: writing it now would be an unflagged
-				// duplicate
-				task.future().completeExceptionally(new TimeoutException("Not sent within " + this.publishTimeout));
-				continue;
+			group.clear();
+			group.add(first);
+			this.tasks.drainTo(group, MAX_GROUP - 1);
+			// the caller was told it failed: writing it now would be an unflagged
+			// duplicate
+			group.removeIf(this::expired);
+			if (!group.isEmpty() && !write(group)) {
+				return;
 			}
+		}
+	}
+
+	private boolean expired(Task task) {
+		if (System.nanoTime() - task.deadline() > 0) {
+			task.future().completeExceptionally(new TimeoutException("Not sent within " + this.publishTimeout));
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Writes a group of tasks and completes their futures: a lone write directly, more in
+	 * one pipeline. A task fails if one of its writes failed.
+	 * @return whether every write succeeded
+	 */
+	private boolean write(List<Task> group) {
+		if (group.size() == 1 && group.get(0).writes().size() == 1) {
+			Task task = group.get(0);
 			try {
-				task.work().run();
+				task.writes().get(0).run();
 				task.future().complete(null);
+				return true;
 			}
 			catch (RuntimeException ex) {
 				task.future().completeExceptionally(ex);
-				return;
+				return false;
+			}
+		}
+		try {
+			this.template.executePipelined(new SessionCallback<Object>() {
+				@Override
+				public <K, V> Object execute(RedisOperations<K, V> operations) throws DataAccessException {
+					group.forEach((task) -> task.writes().forEach(Write::run));
+					return null;
+				}
+			});
+			group.forEach((task) -> task.future().complete(null));
+			return true;
+		}
+		catch (RedisPipelineException ex) {
+			failed(group, ex, ex.getPipelineResult());
+			return false;
+		}
+		catch (RuntimeException ex) {
+			failed(group, ex, List.of());
+			return false;
+		}
+	}
+
+	/**
+	 * Fails the tasks with a failed write; all of them unless the results (one per write,
+	 * exceptions in place) tell which.
+	 */
+	private static void failed(List<Task> group, RuntimeException ex, List<Object> results) {
+		int writes = group.stream().mapToInt((task) -> task.writes().size()).sum();
+		int next = 0;
+		for (Task task : group) {
+			boolean failed = results.size() != writes;
+			for (int i = 0; i < task.writes().size() && !failed; i++) {
+				failed = results.get(next + i) instanceof Throwable;
+			}
+			next += task.writes().size();
+			if (failed) {
+				task.future().completeExceptionally(ex);
+			}
+			else {
+				task.future().complete(null);
 			}
 		}
 	}
@@ -255,7 +321,8 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	}
 
-	private record Task(Runnable work, CompletableFuture<Void> future, long deadline) {
+	/** The writes of one publish or publishAll, completed together. */
+	private record Task(List<Write> writes, CompletableFuture<Void> future, long deadline) {
 
 	}
 

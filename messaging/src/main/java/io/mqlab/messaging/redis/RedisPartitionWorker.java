@@ -19,18 +19,22 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StreamOperations;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
 
 /**
  * One worker thread of a subscription: reads the partitions assigned to it, in order, and
- * acknowledges each entry once the dispatcher returned.
+ * acknowledges entries once the dispatcher returned, a read batch at a time.
  * <ul>
  * <li>On taking a partition it first claims what a previous (crashed or departed) owner
  * left pending, and waits while entries delivered less than the visibility timeout ago
@@ -56,6 +60,9 @@ final class RedisPartitionWorker {
 
 	private static final long MAX_BACKOFF_MILLIS = 2000;
 
+	/** Handled entries are acknowledged at least this often, even amid a slow batch. */
+	private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
 	private final RedisSubscription subscription;
 
 	private final List<PartitionLease> leases = new CopyOnWriteArrayList<>();
@@ -69,6 +76,11 @@ final class RedisPartitionWorker {
 	private final StreamReadOptions pendingEntries;
 
 	private int failures;
+
+	/** Entries handled and not yet acknowledged, by stream. */
+	private final Map<String, List<RecordId>> acks = new LinkedHashMap<>();
+
+	private long ackDeadline;
 
 	RedisPartitionWorker(RedisSubscription subscription, String name) {
 		this.subscription = subscription;
@@ -136,6 +148,12 @@ final class RedisPartitionWorker {
 			}
 		}
 		finally {
+			try {
+				acknowledge();
+			}
+			catch (RuntimeException ex) {
+				logger.debug(this + " could not acknowledge what it handled, it is delivered again: " + ex);
+			}
 			this.leases.forEach(this::letGo);
 			// An interrupt was meant for the handler (stop timed out): do not leak it.
 			Thread.interrupted();
@@ -147,17 +165,19 @@ final class RedisPartitionWorker {
 		while (!this.subscription.isStopping()) {
 			List<PartitionLease> readable = readable();
 			if (readable.isEmpty()) {
+				acknowledge();
 				LockSupport.parkNanos(this, IDLE_NANOS);
 				continue;
 			}
 			if (!readPending(streams, readable)) {
-				readNew(streams, readable);
+				readNew(readable);
 			}
 			if (this.failures > 0) {
 				logger.info(this + " reads again");
 				this.failures = 0;
 			}
 		}
+		acknowledge();
 	}
 
 	/** The assigned partitions that can be read now; lets go of those to give back. */
@@ -165,6 +185,8 @@ final class RedisPartitionWorker {
 		List<PartitionLease> readable = new ArrayList<>();
 		for (PartitionLease lease : this.leases) {
 			if (lease.lost || lease.releaseRequested) {
+				// What it handled must not be handed over as unacknowledged.
+				acknowledge();
 				letGo(lease);
 			}
 			else if (lease.isValid() && (lease.ready || takeOver(lease))) {
@@ -214,6 +236,8 @@ final class RedisPartitionWorker {
 			if (!lease.readPending) {
 				continue;
 			}
+			// Else XREADGROUP 0 returns entries handled but not yet acknowledged.
+			acknowledge();
 			List<MapRecord<String, String, String>> records = streams.read(this.consumer, this.pendingEntries,
 					StreamOffset.create(lease.stream, ReadOffset.from("0")));
 			if (records == null || records.isEmpty()) {
@@ -221,31 +245,90 @@ final class RedisPartitionWorker {
 			}
 			else {
 				read = true;
-				handle(streams, lease, records, true);
+				handle(lease, records, true);
 			}
 		}
 		return read;
 	}
 
+	/**
+	 * Reads new entries of every readable partition with one XREADGROUP, pipelined after
+	 * the XACKs of what was handled since the last read: one round trip per batch.
+	 */
 	@SuppressWarnings("unchecked")
-	private void readNew(StreamOperations<String, String, String> streams, List<PartitionLease> readable) {
-		StreamOffset<String>[] offsets = readable.stream()
-			.map((lease) -> StreamOffset.create(lease.stream, ReadOffset.lastConsumed()))
+	private void readNew(List<PartitionLease> readable) {
+		StreamOffset<byte[]>[] offsets = readable.stream()
+			.map((lease) -> StreamOffset.create(bytes(lease.stream), ReadOffset.lastConsumed()))
 			.toArray(StreamOffset[]::new);
-		List<MapRecord<String, String, String>> records = streams.read(this.consumer, this.newEntries, offsets);
+		List<ByteRecord> records = exchange(offsets);
 		if (records == null || records.isEmpty()) {
 			return;
 		}
 		Map<String, List<MapRecord<String, String, String>>> byStream = new LinkedHashMap<>();
-		for (MapRecord<String, String, String> record : records) {
-			byStream.computeIfAbsent(record.getStream(), (stream) -> new ArrayList<>()).add(record);
+		for (ByteRecord record : records) {
+			MapRecord<String, String, String> entry = record.deserialize(StringRedisSerializer.UTF_8);
+			byStream.computeIfAbsent(entry.getStream(), (stream) -> new ArrayList<>()).add(entry);
 		}
 		for (PartitionLease lease : readable) {
 			List<MapRecord<String, String, String>> batch = byStream.get(lease.stream);
 			if (batch != null) {
-				handle(streams, lease, batch, false);
+				handle(lease, batch, false);
 			}
 		}
+	}
+
+	/**
+	 * Sends the XACKs of the handled entries, one per stream, and then, if offsets are
+	 * given, the XREADGROUP of new entries, all in one pipeline. An interrupt (stop timed
+	 * out) is held back while only acknowledging: Lettuce would cancel the command, and
+	 * what was handled would be delivered again.
+	 * @return the entries read
+	 */
+	@SuppressWarnings("unchecked")
+	private List<ByteRecord> exchange(StreamOffset<byte[]>[] offsets) {
+		if (this.acks.isEmpty()) {
+			return (offsets != null) ? this.subscription.template
+				.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()
+					.xReadGroup(this.consumer, this.newEntries, offsets)) : null;
+		}
+		boolean interrupted = offsets == null && Thread.interrupted();
+		try {
+			List<Object> replies = this.subscription.template.execute((RedisCallback<List<Object>>) (connection) -> {
+				connection.openPipeline();
+				boolean closed = false;
+				try {
+					this.acks.forEach((stream, ids) -> connection.streamCommands()
+						.xAck(bytes(stream), this.subscription.group, ids.toArray(RecordId[]::new)));
+					if (offsets != null) {
+						connection.streamCommands().xReadGroup(this.consumer, this.newEntries, offsets);
+					}
+					closed = true;
+					return connection.closePipeline();
+				}
+				finally {
+					if (!closed) {
+						connection.closePipeline();
+					}
+				}
+			});
+			this.acks.clear();
+			return (offsets != null && replies != null && !replies.isEmpty())
+					? (List<ByteRecord>) replies.get(replies.size() - 1) : null;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** Acknowledges what was handled and not yet acknowledged. */
+	private void acknowledge() {
+		exchange(null);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -272,47 +355,68 @@ final class RedisPartitionWorker {
 	}
 
 	/**
-	 * Dispatches entries in order. Stops after the entry in hand (the rest stays pending:
-	 * read again first, or handed over with the partition) when stopping, when the
-	 * partition goes to another member or when a dispatch fails.
+	 * Dispatches entries in order. Those handled are acknowledged with the next read, or
+	 * sooner: before their partition is let go of, before their own pending entries are
+	 * read again, before backing off and at least every {@link #ACK_INTERVAL_NANOS} (a
+	 * crash redelivers what was handled but not yet acknowledged: at-least-once). Stops
+	 * after the entry in hand (the rest stays pending: read again first, or handed over
+	 * with the partition) when stopping, when the partition goes to another member or
+	 * when a dispatch fails.
 	 */
-	private void handle(StreamOperations<String, String, String> streams, PartitionLease lease,
-			List<MapRecord<String, String, String>> records, boolean redelivered) {
+	private void handle(PartitionLease lease, List<MapRecord<String, String, String>> records, boolean redelivered) {
 		for (MapRecord<String, String, String> record : records) {
-			if (this.subscription.isStopping() || lease.lost || lease.releaseRequested || !lease.isValid()) {
-				lease.readPending = true;
+			if (!handle(lease, record, redelivered)) {
 				return;
 			}
-			Envelope envelope;
-			try {
-				envelope = RedisEnvelopes.envelope(this.subscription.topic, record.getValue());
+			if (this.acks.isEmpty()) {
+				this.ackDeadline = System.nanoTime() + ACK_INTERVAL_NANOS;
 			}
-			catch (IllegalArgumentException ex) {
-				if (!deadLetterUnreadable(lease, record, ex)) {
-					lease.readPending = true;
-					backOff();
-					return;
-				}
-				streams.acknowledge(lease.stream, this.subscription.group, record.getId());
-				continue;
+			this.acks.computeIfAbsent(lease.stream, (stream) -> new ArrayList<>()).add(record.getId());
+			if (System.nanoTime() - this.ackDeadline > 0) {
+				acknowledge();
 			}
-			try {
-				this.subscription.dispatcher.dispatch(envelope, redelivered, this.subscription.sink);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Dispatches one entry; returns whether it may be acknowledged and the next one
+	 * handled.
+	 */
+	private boolean handle(PartitionLease lease, MapRecord<String, String, String> record, boolean redelivered) {
+		if (this.subscription.isStopping() || lease.lost || lease.releaseRequested || !lease.isValid()) {
+			lease.readPending = true;
+			return false;
+		}
+		Envelope envelope;
+		try {
+			envelope = RedisEnvelopes.envelope(this.subscription.topic, record.getValue());
+		}
+		catch (IllegalArgumentException ex) {
+			if (!deadLetterUnreadable(lease, record, ex)) {
 				lease.readPending = true;
-				return;
-			}
-			catch (Exception | Error ex) {
-				// Errors too (e.g. an assertion in a handler): the thread must live on.
-				logger.warn("Message " + envelope.id() + " of " + lease + " stays pending for group '"
-						+ this.subscription.group + "' and is read again: " + ex);
-				lease.readPending = true;
+				acknowledge();
 				backOff();
-				return;
+				return false;
 			}
-			streams.acknowledge(lease.stream, this.subscription.group, record.getId());
+			return true;
+		}
+		try {
+			this.subscription.dispatcher.dispatch(envelope, redelivered, this.subscription.sink);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			lease.readPending = true;
+			return false;
+		}
+		catch (Exception | Error ex) {
+			// Errors too (e.g. an assertion in a handler): the thread must live on.
+			logger.warn("Message " + envelope.id() + " of " + lease + " stays pending for group '"
+					+ this.subscription.group + "' and is read again: " + ex);
+			lease.readPending = true;
+			acknowledge();
+			backOff();
+			return false;
 		}
 	}
 
