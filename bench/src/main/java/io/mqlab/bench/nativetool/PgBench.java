@@ -25,11 +25,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code pgbench} (the Debian binary) on a queue table of its own: producers INSERT
- * messages of the same size over the same keys, then consumers dequeue them one per
- * transaction with {@code DELETE ... (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)
- * RETURNING}, each commit durable as mqlab's. Run one after the other: a queue table
- * under concurrent inserts and deletes needs aggressive autovacuum to keep up (see
- * MACHINE.md), which would measure vacuum settings, not the queue.
+ * messages of the same size over the same keys, as many rows per transaction as mqlab's
+ * {@code publishAll} batches (the pipeline), then consumers dequeue as many per
+ * transaction as mqlab claims (the poll batch) with {@code DELETE ... (SELECT ... FOR
+ * UPDATE SKIP LOCKED LIMIT n) RETURNING}, each commit durable. Run one after the other: a
+ * queue table under concurrent inserts and deletes needs aggressive autovacuum to keep up
+ * (see MACHINE.md), which would measure vacuum settings, not the queue.
  */
 final class PgBench implements NativeBenchmark {
 
@@ -49,14 +50,20 @@ final class PgBench implements NativeBenchmark {
 		Workload workload = run.workload();
 		Brokers brokers = run.brokers();
 		String table = "bench_native_" + run.runId().replaceAll("[^A-Za-z0-9]", "_").toLowerCase();
-		int perProducer = NativeRun.perClient(workload.messages(), workload.producers());
-		long total = (long) perProducer * workload.producers();
+		int insertBatch = run.tuning().pipeline();
+		int dequeueBatch = run.tuning().pollBatch();
+		int insertsPerProducer = NativeRun.perClient(workload.messages(),
+				Math.toIntExact((long) workload.producers() * insertBatch));
+		long total = (long) insertsPerProducer * workload.producers() * insertBatch;
 		// One more each: near the end a consumer may find only rows the others hold.
-		int perConsumer = NativeRun.perClient(total, workload.consumers()) + 1;
+		int dequeuesPerConsumer = NativeRun.perClient(total,
+				Math.toIntExact((long) workload.consumers() * dequeueBatch)) + 1;
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("clients (enqueue)", workload.producers());
 		settings.put("clients (dequeue)", workload.consumers());
-		settings.put("dequeue", "one row per transaction, SKIP LOCKED");
+		settings.put("rows per INSERT transaction", insertBatch);
+		settings.put("rows per dequeue transaction", dequeueBatch);
+		settings.put("dequeue", "SKIP LOCKED");
 		settings.put("synchronous_commit", "server default (on)");
 		List<String> commands = new ArrayList<>();
 		try (Connection connection = DriverManager.getConnection(brokers.postgresUrl(), brokers.postgresUser(), "");
@@ -65,24 +72,28 @@ final class PgBench implements NativeBenchmark {
 			sql.execute("CREATE TABLE " + table + " (id BIGSERIAL PRIMARY KEY, msg_key TEXT NOT NULL, "
 					+ "payload TEXT NOT NULL, enqueued_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())");
 			try {
+				// Keys as mqlab spreads them: consecutive rows on consecutive keys.
 				Path enqueue = Files.writeString(run.dir().resolve("pgbench-enqueue.sql"),
 						"\\set key random(0, " + (workload.keys() - 1) + ")\nINSERT INTO " + table
-								+ " (msg_key, payload) VALUES ('k' || :key, '" + "x".repeat(workload.size()) + "');\n");
+								+ " (msg_key, payload) SELECT 'k' || ((:key + g) % " + workload.keys() + "), '"
+								+ "x".repeat(workload.size()) + "' FROM generate_series(1, " + insertBatch + ") g;\n");
 				Path dequeue = Files.writeString(run.dir().resolve("pgbench-dequeue.sql"),
-						"DELETE FROM " + table + " WHERE id = (SELECT id FROM " + table
-								+ " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, msg_key, payload;\n");
+						"DELETE FROM " + table + " WHERE id = ANY (ARRAY(SELECT id FROM " + table
+								+ " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT " + dequeueBatch
+								+ ")) RETURNING id, msg_key, payload;\n");
 
 				Progress.say("postgres", "native: pgbench INSERT, " + total + " rows");
-				String inserted = pgbench(run, commands, workload.producers(), perProducer, enqueue, "enqueue");
+				String inserted = pgbench(run, commands, workload.producers(), insertsPerProducer, enqueue, "enqueue");
 				Histogram enqueueMicros = latencies(run.dir(), "pgbench-enqueue-log");
 				Progress.say("postgres", "native: pgbench SKIP LOCKED dequeue");
-				String deleted = pgbench(run, commands, workload.consumers(), perConsumer, dequeue, "dequeue");
+				String deleted = pgbench(run, commands, workload.consumers(), dequeuesPerConsumer, dequeue, "dequeue");
 				long left = count(sql, table);
 				double insertTps = figure(TPS, inserted);
 				double dequeueSeconds = figure(PROCESSED, deleted) / figure(TPS, deleted);
 				return new NativeResult(tool(), "INSERT, then dequeue the backlog", true, total,
-						NativeResult.round(insertTps), NativeResult.round((total - left) / dequeueSeconds),
-						Latency.of(enqueueMicros), "INSERT transaction (commit)", left, null, null, settings, commands,
+						NativeResult.round(insertTps * insertBatch),
+						NativeResult.round((total - left) / dequeueSeconds), Latency.of(enqueueMicros),
+						"INSERT transaction of " + insertBatch + " rows (commit)", left, null, null, settings, commands,
 						null);
 			}
 			finally {
