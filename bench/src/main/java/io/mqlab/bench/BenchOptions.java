@@ -30,7 +30,7 @@ public final class BenchOptions {
 			                       (default .mqlab/bench/results)
 			knobs, applied to mqlab and to the native tool alike:
 			  --partitions N       mqlab.messaging.partitions, native Kafka partitions (default 8)
-			  --linger-ms MS       Kafka producer linger.ms (default 5)
+			  --linger-ms MS       Kafka producer linger.ms (default 0, as the library)
 			  --batch-bytes B      Kafka producer batch.size (default 16384)
 			  --prefetch N         RabbitMQ prefetch, mqlab.messaging.rabbitmq.prefetch, PerfTest --qos (default 50)
 			  --pipeline N         messages per publishAll batch; PerfTest --confirm; redis-benchmark -P (default 100)

@@ -11,7 +11,7 @@ import io.mqlab.messaging.Backend;
  *
  * @param partitions partitions per topic ({@code mqlab.messaging.partitions}); also the
  * native Kafka topic's partitions
- * @param lingerMs Kafka producer linger ({@code linger.ms})
+ * @param lingerMs Kafka producer linger ({@code linger.ms}; 0 as the library's default)
  * @param batchBytes Kafka producer batch size ({@code batch.size})
  * @param prefetch RabbitMQ unacknowledged messages per consumer
  * @param pipeline messages mqlab publishes per batch ({@code publishAll}); PerfTest's
@@ -23,7 +23,7 @@ import io.mqlab.messaging.Backend;
 public record Tuning(int partitions, int lingerMs, int batchBytes, int prefetch, int pipeline, int pollBatch,
 		Map<String, String> extra) {
 
-	public static final Tuning DEFAULTS = new Tuning(8, 5, 16384, 50, 100, 100, Map.of());
+	public static final Tuning DEFAULTS = new Tuning(8, 0, 16384, 50, 100, 100, Map.of());
 
 	public Tuning {
 		extra = Map.copyOf(extra);

@@ -121,7 +121,11 @@ final class KafkaClients implements AutoCloseable {
 		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+		// Not Kafka 4's 5 ms: a publish waits for its ack, so a linger delays every
+		// synchronous publish and the last batch of every publishAll by its whole length,
+		// while records sent together are batched anyway (measured with ./mqlab bench:
+		// p50 3.7 -> 0.5 ms at 1,000 msg/s, publishAll throughput up a fifth).
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		long half = Math.max(1000, timeout.toMillis() / 2);
 		config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, half);
 		config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) half);
