@@ -45,7 +45,7 @@ public final class MqlabBenchmark {
 	private static final int WARM_UP_ROUND = 200;
 
 	/** Warm-up rounds at most (sizes the warm-up's tracker). */
-	private static final int WARM_UP_ROUNDS = 1000;
+	private static final int WARM_UP_ROUNDS = 5000;
 
 	/**
 	 * How long the warm-up may wait for every consumer to get a share, beyond its own

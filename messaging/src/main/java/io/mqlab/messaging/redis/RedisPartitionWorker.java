@@ -357,14 +357,18 @@ final class RedisPartitionWorker {
 	/**
 	 * Dispatches entries in order. Those handled are acknowledged with the next read, or
 	 * sooner: before their partition is let go of, before their own pending entries are
-	 * read again, before backing off and at least every {@link #ACK_INTERVAL_NANOS} (a
-	 * crash redelivers what was handled but not yet acknowledged: at-least-once). Stops
-	 * after the entry in hand (the rest stays pending: read again first, or handed over
-	 * with the partition) when stopping, when the partition goes to another member or
-	 * when a dispatch fails.
+	 * read again, before backing off, and between entries once
+	 * {@link #ACK_INTERVAL_NANOS} passed since the first unacknowledged one (so a slow
+	 * handler holds back at most what was handled before it; a crash redelivers what was
+	 * handled but not yet acknowledged: at-least-once). Stops after the entry in hand
+	 * (the rest stays pending: read again first, or handed over with the partition) when
+	 * stopping, when the partition goes to another member or when a dispatch fails.
 	 */
 	private void handle(PartitionLease lease, List<MapRecord<String, String, String>> records, boolean redelivered) {
 		for (MapRecord<String, String, String> record : records) {
+			if (!this.acks.isEmpty() && System.nanoTime() - this.ackDeadline > 0) {
+				acknowledge();
+			}
 			if (!handle(lease, record, redelivered)) {
 				return;
 			}
