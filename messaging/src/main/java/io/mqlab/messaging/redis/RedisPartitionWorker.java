@@ -60,7 +60,7 @@ final class RedisPartitionWorker {
 
 	private static final long MAX_BACKOFF_MILLIS = 2000;
 
-	/** Handled entries are acknowledged at least this often, even amid a slow batch. */
+	/** Handled entries wait at most this long for the next read before the next entry. */
 	private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final RedisSubscription subscription;
@@ -376,9 +376,6 @@ final class RedisPartitionWorker {
 				this.ackDeadline = System.nanoTime() + ACK_INTERVAL_NANOS;
 			}
 			this.acks.computeIfAbsent(lease.stream, (stream) -> new ArrayList<>()).add(record.getId());
-			if (System.nanoTime() - this.ackDeadline > 0) {
-				acknowledge();
-			}
 		}
 	}
 
