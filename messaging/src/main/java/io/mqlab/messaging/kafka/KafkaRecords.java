@@ -170,7 +170,7 @@ final class KafkaRecords {
 		Headers headers = new RecordHeaders();
 		put(headers, ID, envelope.id().toString());
 		put(headers, TYPE, envelope.type());
-		put(headers, TIMESTAMP, envelope.timestamp().toString());
+		put(headers, TIMESTAMP, Timestamps.format(envelope.timestamp()));
 		envelope.headers().forEach((name, value) -> {
 			if (name.startsWith(RESERVED)) {
 				throw new IllegalArgumentException("Header '" + name + "' of message " + envelope.id()

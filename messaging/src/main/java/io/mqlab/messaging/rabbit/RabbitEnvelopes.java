@@ -72,7 +72,7 @@ final class RabbitEnvelopes {
 		if (envelope.key() != null) {
 			properties.setHeader(KEY, envelope.key());
 		}
-		properties.setHeader(TIMESTAMP, envelope.timestamp().toString());
+		properties.setHeader(TIMESTAMP, Timestamps.format(envelope.timestamp()));
 		Integer priority = priority(envelope.header(MessageHeaders.PRIORITY));
 		if (priority != null) {
 			properties.setPriority(priority);

@@ -42,7 +42,7 @@ final class RedisEnvelopes {
 			fields.put("key", envelope.key());
 		}
 		fields.put("type", envelope.type());
-		fields.put("timestamp", envelope.timestamp().toString());
+		fields.put("timestamp", Timestamps.format(envelope.timestamp()));
 		// sorted: the same envelope always gives the same text (see delayedMember)
 		fields.put("headers", JSON.writeValueAsString(new TreeMap<>(envelope.headers())));
 		fields.put("payload", envelope.payload());
