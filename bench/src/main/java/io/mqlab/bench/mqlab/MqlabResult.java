@@ -2,6 +2,7 @@ package io.mqlab.bench.mqlab;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.mqlab.bench.workload.BacklogPoint;
 import io.mqlab.bench.workload.Latency;
@@ -48,12 +49,9 @@ public record MqlabResult(double publishPerSec, double consumePerSec, double dra
 	static MqlabResult of(String topic, Map<String, Object> properties, List<PhaseResult> phases,
 			List<BacklogPoint> backlog, long strays) {
 		List<PhaseResult> measured = phases.stream().filter((phase) -> !phase.name().equals("warm-up")).toList();
-		PhaseResult throughput = phase(measured, "max-throughput");
-		PhaseResult latency = measured.stream()
-			.filter((phase) -> phase.name().equals("fixed-rate"))
-			.findFirst()
-			.orElse(throughput);
-		PhaseResult drain = phase(measured, "backlog");
+		PhaseResult throughput = phase(measured, "max-throughput").orElseThrow();
+		PhaseResult latency = phase(measured, "fixed-rate").orElse(throughput);
+		PhaseResult drain = phase(measured, "backlog").orElseThrow();
 		return new MqlabResult(throughput.publishPerSec(), throughput.consumePerSec(), drain.consumePerSec(),
 				drain.publishPerSec(), latency.latencyMs(), latency.name(), latency.sendLagMs(),
 				sum(measured, PhaseResult::published), sum(measured, PhaseResult::delivered),
@@ -62,11 +60,8 @@ public record MqlabResult(double publishPerSec, double consumePerSec, double dra
 				phases, backlog, null);
 	}
 
-	private static PhaseResult phase(List<PhaseResult> phases, String name) {
-		return phases.stream()
-			.filter((phase) -> phase.name().equals(name))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("No " + name + " phase"));
+	private static Optional<PhaseResult> phase(List<PhaseResult> phases, String name) {
+		return phases.stream().filter((phase) -> phase.name().equals(name)).findFirst();
 	}
 
 	private static long sum(List<PhaseResult> phases, java.util.function.ToLongFunction<PhaseResult> figure) {
