@@ -67,6 +67,11 @@ public class Messaging {
 		return this.metrics;
 	}
 
+	/** The defaults applied to every message and subscription. */
+	public Settings settings() {
+		return this.settings;
+	}
+
 	/** Publishes and waits until the broker holds the message durably. */
 	public PublishReceipt publish(String topic, String key, Object payload) {
 		return publish(OutgoingMessage.of(topic, key, payload));
@@ -195,6 +200,11 @@ public class Messaging {
 				handler);
 	}
 
+	/** Subscribes with the default retry settings. */
+	public <T> Subscription subscribe(SubscriptionSpec spec, Class<T> type, MessageHandler<T> handler) {
+		return subscribe(spec, type, this.settings.retry(), handler);
+	}
+
 	/** Subscribes a handler to a topic in a group. */
 	public <T> Subscription subscribe(SubscriptionSpec spec, Class<T> type, RetrySettings retry,
 			MessageHandler<T> handler) {
@@ -202,8 +212,7 @@ public class Messaging {
 				this.metrics);
 		Subscription subscription = this.subscriber.subscribe(spec, dispatcher);
 		if (this.subscriber instanceof BacklogProbe probe && this.capabilities.supports(Capability.BACKLOG)) {
-			Runnable unmeasure = this.metrics.backlog(spec.topic(), spec.group(), probe,
-					(p) -> p.backlog(spec.topic(), spec.group()));
+			Runnable unmeasure = this.metrics.backlog(spec.topic(), spec.group(), probe);
 			return new MeasuredSubscription(subscription, unmeasure);
 		}
 		return subscription;

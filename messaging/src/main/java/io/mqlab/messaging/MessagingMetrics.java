@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Micrometer meters tagged by backend, topic and group.
  */
-public final class MessagingMetrics {
+public final class MessagingMetrics implements AutoCloseable {
 
 	private final MeterRegistry registry;
 
@@ -31,9 +31,21 @@ public final class MessagingMetrics {
 
 	private final Map<String, ConsumerMeters> consumerMeters = new ConcurrentHashMap<>();
 
+	private final Map<String, Meter[]> backlogGauges = new ConcurrentHashMap<>();
+
+	private final BacklogSampler backlogs;
+
 	public MessagingMetrics(MeterRegistry registry, Backend backend) {
+		this(registry, backend, Duration.ofSeconds(10));
+	}
+
+	/**
+	 * @param backlogInterval how often the broker is asked for the backlogs
+	 */
+	public MessagingMetrics(MeterRegistry registry, Backend backend, Duration backlogInterval) {
 		this.registry = registry;
 		this.backend = backend;
+		this.backlogs = new BacklogSampler(backlogInterval);
 	}
 
 	void published(String topic) {
@@ -81,23 +93,65 @@ public final class MessagingMetrics {
 	}
 
 	/**
-	 * Measures a group's backlog while at least one of its subscriptions runs here.
-	 * @return what stops measuring for that subscription (the gauge goes with the last)
+	 * Measures a group's backlog while at least one of its subscriptions runs here. The
+	 * broker is asked in the background; the gauges serve its last answer and its age.
+	 * @return what stops measuring for that subscription (the gauges go with the last)
 	 */
-	<S> Runnable backlog(String topic, String group, S state, ToDoubleFunction<S> value) {
+	Runnable backlog(String topic, String group, BacklogProbe probe) {
 		String id = topic + "\u0000" + group;
-		Gauge gauge = Gauge.builder("mqlab.consumer.backlog", state, value)
-			.tags(tags(topic).and("group", group))
-			.register(this.registry);
+		Runnable unwatch = this.backlogs.watch(topic, group, probe);
+		this.backlogGauges.computeIfAbsent(id, (key) -> {
+			Tags tags = tags(topic).and("group", group);
+			return new Meter[] { Gauge.builder("mqlab.consumer.backlog", () -> {
+				BacklogSample sample = this.backlogs.last(topic, group);
+				return (sample != null) ? sample.messages() : Double.NaN;
+			}).tags(tags).register(this.registry), Gauge.builder("mqlab.consumer.backlog.age", () -> {
+				BacklogSample sample = this.backlogs.last(topic, group);
+				return (sample != null) ? sample.age().toMillis() / 1000.0 : Double.NaN;
+			})
+				.description("Seconds since the broker last reported the backlog")
+				.baseUnit("seconds")
+				.tags(tags)
+				.register(this.registry) };
+		});
 		this.backlogUsers.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
 		AtomicBoolean released = new AtomicBoolean();
 		return () -> {
-			if (released.compareAndSet(false, true) && this.backlogUsers.computeIfPresent(id,
-					(key, users) -> (users.decrementAndGet() == 0) ? null : users) == null) {
-				// nothing consumes here any more: stop asking the broker on every scrape
-				this.registry.remove(gauge);
+			if (released.compareAndSet(false, true)) {
+				unwatch.run();
+				if (this.backlogUsers.computeIfPresent(id,
+						(key, users) -> (users.decrementAndGet() == 0) ? null : users) == null) {
+					Meter[] gauges = this.backlogGauges.remove(id);
+					if (gauges != null) {
+						for (Meter gauge : gauges) {
+							this.registry.remove(gauge);
+						}
+					}
+				}
 			}
 		};
+	}
+
+	/** Shows whether a listener's subscription runs (1) or not (0). */
+	public void listenerState(String topic, String group, java.util.function.IntSupplier running) {
+		Gauge.builder("mqlab.listener.running", running::getAsInt)
+			.description("Whether the listener of this topic and group consumes")
+			.tags(tags(topic).and("group", group))
+			.register(this.registry);
+	}
+
+	/**
+	 * The last backlog the broker reported for a group consumed here, or {@code null}
+	 * when none is known yet (or the backend cannot tell).
+	 */
+	public BacklogSample backlog(String topic, String group) {
+		return this.backlogs.last(topic, group);
+	}
+
+	/** Stops asking brokers for backlogs. */
+	@Override
+	public void close() {
+		this.backlogs.close();
 	}
 
 	public double count(String name, String topic) {

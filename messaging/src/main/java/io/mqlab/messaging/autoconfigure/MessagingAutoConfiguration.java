@@ -12,6 +12,9 @@ import io.mqlab.messaging.MessagePublisher;
 import io.mqlab.messaging.MessageSubscriber;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.MessagingMetrics;
+import io.mqlab.messaging.idempotency.IdempotentConsumer;
+import io.mqlab.messaging.listener.MessageListenerPostProcessor;
+import io.mqlab.messaging.listener.MessageListenerRegistry;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,7 +58,8 @@ public final class MessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessagingMetrics messagingMetrics(MessagingProperties properties, ObjectProvider<MeterRegistry> registry) {
-		return new MessagingMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), chosen(properties));
+		return new MessagingMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), chosen(properties),
+				properties.getBacklogInterval());
 	}
 
 	@Bean
@@ -68,6 +72,19 @@ public final class MessagingAutoConfiguration {
 				properties.getPublishTimeout(), properties.getConcurrency(), properties.getRetry().toSettings());
 		return new Messaging(capabilities.getObject(), publisher.getObject(), subscriber.getObject(),
 				deadLetters.getObject(), tolerant(jsonMapper.getIfAvailable(JsonMapper::shared)), metrics, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static MessageListenerPostProcessor messageListenerPostProcessor() {
+		return new MessageListenerPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageListenerRegistry messageListenerRegistry(Messaging messaging, MessageListenerPostProcessor methods,
+			ObjectProvider<IdempotentConsumer> idempotentConsumer) {
+		return new MessageListenerRegistry(messaging, methods, idempotentConsumer);
 	}
 
 	@Bean
@@ -106,9 +123,9 @@ public final class MessagingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "messagingHealthIndicator")
 		MessagingHealthIndicator messagingHealthIndicator(MessagingProperties properties,
-				ObjectProvider<BrokerProbe> probe) {
+				ObjectProvider<BrokerProbe> probe, ObjectProvider<MessageListenerRegistry> listeners) {
 			Backend backend = chosen(properties);
-			return new MessagingHealthIndicator(backend, probe.getObject());
+			return new MessagingHealthIndicator(backend, probe.getObject(), listeners.getIfAvailable());
 		}
 
 	}

@@ -45,6 +45,12 @@ public class MessagingProperties {
 	 */
 	private Duration visibilityTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * How often the broker is asked for each consumed group's backlog; metrics and health
+	 * serve the last answer and its age, so a scrape never waits for the broker.
+	 */
+	private Duration backlogInterval = Duration.ofSeconds(10);
+
 	private final Retry retry = new Retry();
 
 	private final Outbox outbox = new Outbox();
@@ -111,6 +117,14 @@ public class MessagingProperties {
 
 	public void setVisibilityTimeout(Duration visibilityTimeout) {
 		this.visibilityTimeout = visibilityTimeout;
+	}
+
+	public Duration getBacklogInterval() {
+		return this.backlogInterval;
+	}
+
+	public void setBacklogInterval(Duration backlogInterval) {
+		this.backlogInterval = backlogInterval;
 	}
 
 	public Retry getRetry() {

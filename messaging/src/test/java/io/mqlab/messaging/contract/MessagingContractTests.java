@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,7 +47,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -211,6 +215,43 @@ public abstract class MessagingContractTests {
 		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 5);
 		assertThat(recorder.unexplainedDuplicates()).isEmpty();
 		assertThat(recorder.orderViolations()).isEmpty();
+	}
+
+	// ---- listeners the library runs
+
+	@Test
+	void aContextStoppedMidStreamLosesNothingAndARestartedOneTakesOver() throws Exception {
+		int total = 5000;
+		Recorder recorder = new Recorder();
+		Messaging publisher = messaging(member());
+		ConfigurableApplicationContext first = listenerMember(recorder, "first");
+		CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
+			for (int from = 1; from <= total; from += 100) {
+				List<OutgoingMessage> batch = new ArrayList<>();
+				for (int n = from; n < from + 100; n++) {
+					String key = "k" + ((n - 1) % 50);
+					batch.add(OutgoingMessage.of(this.topic, key, new Numbered(key, (n - 1) / 50 + 1)));
+				}
+				publisher.publishAll(batch);
+			}
+		});
+		await().atMost(PATIENCE).until(() -> recorder.size() >= 500);
+		// a graceful stop mid-stream: in-flight handlers finish and are acknowledged
+		first.close();
+		int handledByFirst = recorder.size();
+		assertThat(handledByFirst).isLessThan(total);
+		listenerMember(recorder, "restarted");
+		stream.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == total);
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+		assertThat(recorder.orderViolations()).isEmpty();
+		assertThat(recorder.members()).containsExactlyInAnyOrder("first", "restarted");
+	}
+
+	private ConfigurableApplicationContext listenerMember(Recorder recorder, String name) {
+		return member(Map.of("contract.listener.topic", this.topic, "contract.listener.group", "listener"),
+				(context) -> context.registerBean(RecordingListener.class,
+						() -> new RecordingListener(recorder, name)));
 	}
 
 	// ---- item 4 and 5: per-key order at scale, crash redelivery
@@ -671,11 +712,18 @@ public abstract class MessagingContractTests {
 	}
 
 	protected ConfigurableApplicationContext member(Map<String, Object> extra) {
+		return member(extra, (context) -> {
+		});
+	}
+
+	private ConfigurableApplicationContext member(Map<String, Object> extra,
+			ApplicationContextInitializer<GenericApplicationContext> initializer) {
 		Map<String, Object> properties = new LinkedHashMap<>(baseProperties());
 		properties.putAll(extra);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(properties)
+			.initializers(initializer)
 			.run();
 		this.contexts.add(context);
 		return context;

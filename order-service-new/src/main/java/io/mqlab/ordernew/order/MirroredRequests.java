@@ -1,13 +1,10 @@
 package io.mqlab.ordernew.order;
 
-import io.mqlab.messaging.Messaging;
-import io.mqlab.messaging.Subscription;
-import io.mqlab.messaging.idempotency.IdempotentConsumer;
+import io.mqlab.messaging.listener.MessageListener;
 import io.mqlab.messaging.outbox.Outbox;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,13 +13,9 @@ import org.springframework.stereotype.Component;
  * request changes nothing.
  */
 @Component
-class MirroredRequests implements SmartLifecycle {
+class MirroredRequests {
 
 	private static final Log logger = LogFactory.getLog(MirroredRequests.class);
-
-	private final Messaging messaging;
-
-	private final IdempotentConsumer idempotent;
 
 	private final Outbox outbox;
 
@@ -30,17 +23,14 @@ class MirroredRequests implements SmartLifecycle {
 
 	private final OrderTopics topics;
 
-	private volatile Subscription subscription;
-
-	MirroredRequests(Messaging messaging, IdempotentConsumer idempotent, Outbox outbox, PricedOrderRepository orders,
-			OrderTopics topics) {
-		this.messaging = messaging;
-		this.idempotent = idempotent;
+	MirroredRequests(Outbox outbox, PricedOrderRepository orders, OrderTopics topics) {
 		this.outbox = outbox;
 		this.orders = orders;
 		this.topics = topics;
 	}
 
+	@MessageListener(topic = "${mqlab.orders.topics.requests:order.requests}",
+			group = "${mqlab.orders.topics.group:order-service-new}", idempotent = true)
 	void handle(OrderRequested requested) {
 		if (!PricingPolicy.ships(requested.request().shippingCountry())) {
 			throw new IllegalArgumentException("Cannot price order " + requested.orderId() + " for country "
@@ -53,26 +43,6 @@ class MirroredRequests implements SmartLifecycle {
 		this.orders.save(new PricedOrder(order));
 		this.outbox.publish(this.topics.placed(), order.id().toString(), OrderPlaced.of(order));
 		logger.debug("Priced order " + order.id() + ": total " + order.total());
-	}
-
-	@Override
-	public void start() {
-		this.subscription = this.messaging.subscribe(this.topics.requests(), this.topics.group(), OrderRequested.class,
-				this.idempotent.wrap((requested, context) -> handle(requested)));
-	}
-
-	@Override
-	public void stop() {
-		Subscription current = this.subscription;
-		if (current != null) {
-			current.stop();
-		}
-		this.subscription = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.subscription != null;
 	}
 
 }

@@ -6,15 +6,11 @@ import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Capability;
-import io.mqlab.messaging.Messaging;
-import io.mqlab.messaging.Subscription;
-import io.mqlab.messaging.UnsupportedCapabilityException;
-import io.mqlab.messaging.idempotency.IdempotentConsumer;
+import io.mqlab.messaging.listener.MessageListener;
 import io.mqlab.messaging.outbox.Outbox;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,13 +22,9 @@ import org.springframework.stereotype.Component;
  * is left alone, so a second timeout for the same order has no effect either.
  */
 @Component
-class PaymentTimeouts implements SmartLifecycle {
+class PaymentTimeouts {
 
 	private static final Log logger = LogFactory.getLog(PaymentTimeouts.class);
-
-	private final Messaging messaging;
-
-	private final IdempotentConsumer idempotent;
 
 	private final Outbox outbox;
 
@@ -44,29 +36,19 @@ class PaymentTimeouts implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private volatile Subscription subscription;
-
-	PaymentTimeouts(Messaging messaging, IdempotentConsumer idempotent, Outbox outbox, OrderRepository orders,
-			OrderTopics topics, MeterRegistry meters, Optional<Clock> clock) {
-		if (!messaging.capabilities().supports(Capability.DELAYED_DELIVERY)) {
-			throw new IllegalStateException(
-					"order-service schedules payment timeouts as delayed messages: choose a backend that delays",
-					new UnsupportedCapabilityException(messaging.backend(), Capability.DELAYED_DELIVERY));
-		}
-		this.messaging = messaging;
-		this.idempotent = idempotent;
+	PaymentTimeouts(Outbox outbox, OrderRepository orders, OrderTopics topics, MeterRegistry meters,
+			Optional<Clock> clock) {
 		this.outbox = outbox;
 		this.orders = orders;
 		this.topics = topics;
 		this.meters = meters;
 		this.clock = clock.orElse(Clock.systemUTC());
-		// Before the web server takes orders: on RabbitMQ and PostgreSQL a group only
-		// gets
-		// messages published after it exists.
-		messaging.provision(topics.paymentTimeouts(), topics.group());
 	}
 
 	/** Runs in the idempotent consumer's transaction. */
+	@MessageListener(topic = "${mqlab.orders.topics.payment-timeouts:order.payment-timeouts}",
+			group = "${mqlab.orders.topics.group:order-service}", idempotent = true,
+			requires = Capability.DELAYED_DELIVERY)
 	void handle(PaymentTimedOut timedOut) {
 		// unknown: fails, is retried, then dead-lettered rather than dropped
 		Order order = this.orders.findForUpdate(timedOut.orderId())
@@ -83,26 +65,6 @@ class PaymentTimeouts implements SmartLifecycle {
 			case CANCELLED -> "already-cancelled";
 		};
 		this.meters.counter("mqlab.orders.payment.timeouts", "outcome", outcome).increment();
-	}
-
-	@Override
-	public void start() {
-		this.subscription = this.messaging.subscribe(this.topics.paymentTimeouts(), this.topics.group(),
-				PaymentTimedOut.class, this.idempotent.wrap((timedOut, context) -> handle(timedOut)));
-	}
-
-	@Override
-	public void stop() {
-		Subscription current = this.subscription;
-		if (current != null) {
-			current.stop();
-		}
-		this.subscription = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.subscription != null;
 	}
 
 }

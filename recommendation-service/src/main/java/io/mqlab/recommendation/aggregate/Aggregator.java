@@ -1,19 +1,10 @@
 package io.mqlab.recommendation.aggregate;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.mqlab.messaging.MessageContext;
-import io.mqlab.messaging.Messaging;
-import io.mqlab.messaging.RetrySettings;
-import io.mqlab.messaging.Subscription;
-import io.mqlab.messaging.SubscriptionSpec;
-import io.mqlab.messaging.autoconfigure.MessagingProperties;
-import io.mqlab.recommendation.RecommendationSettings;
+import io.mqlab.messaging.listener.MessageListener;
 import io.mqlab.recommendation.click.Clicked;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,65 +17,31 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(name = "mqlab.recommendation.engine", havingValue = "messaging", matchIfMissing = true)
-class Aggregator implements SmartLifecycle {
-
-	private final Messaging messaging;
-
-	private final RetrySettings retry;
-
-	private final RecommendationSettings settings;
+class Aggregator {
 
 	private final RedisAggregates aggregates;
 
 	private final AggregateWriter writer;
 
-	private final List<Subscription> subscriptions = new ArrayList<>();
-
-	Aggregator(Messaging messaging, MessagingProperties messagingProperties, RecommendationSettings settings,
-			RedisAggregates aggregates, AggregateWriter writer) {
-		this.messaging = messaging;
-		this.retry = messagingProperties.getRetry().toSettings();
-		this.settings = settings;
+	Aggregator(RedisAggregates aggregates, AggregateWriter writer) {
 		this.aggregates = aggregates;
 		this.writer = writer;
 	}
 
+	@MessageListener(topic = "${mqlab.recommendation.clicks-topic:clicks}",
+			group = "${mqlab.recommendation.group:recommendation}",
+			concurrency = "${mqlab.recommendation.concurrency:4}")
 	void onClick(Clicked click, MessageContext context) {
 		AggregateWriter.requireValid(click);
 		Effects.SessionRef session = new Effects.SessionRef(click.userId(), click.sessionId());
 		this.writer.click(click, this.aggregates.sessionSkus(session), context.envelope().timestamp(), true);
 	}
 
-	void onOrder(OrderPlaced order, MessageContext context) {
+	@MessageListener(topic = "${mqlab.recommendation.orders-topic:ORDER}",
+			group = "${mqlab.recommendation.group:recommendation}",
+			concurrency = "${mqlab.recommendation.concurrency:4}")
+	void onOrder(OrderPlaced order) {
 		this.writer.order(order);
-	}
-
-	@Override
-	public synchronized void start() {
-		int concurrency = Math.max(1, this.settings.concurrency());
-		this.subscriptions.add(this.messaging.subscribe(
-				new SubscriptionSpec(this.settings.clicksTopic(), this.settings.group(), concurrency), Clicked.class,
-				this.retry, this::onClick));
-		this.subscriptions.add(this.messaging.subscribe(
-				new SubscriptionSpec(this.settings.ordersTopic(), this.settings.group(), concurrency),
-				OrderPlaced.class, this.retry, this::onOrder));
-	}
-
-	@Override
-	public synchronized void stop() {
-		this.subscriptions.forEach(Subscription::stop);
-		this.subscriptions.clear();
-	}
-
-	@Override
-	public synchronized boolean isRunning() {
-		return !this.subscriptions.isEmpty();
-	}
-
-	/** Stops before the export closes its files. */
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 100;
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mqlab.messaging.listener.MessageListenerRegistry;
 import io.mqlab.recommendation.RecommendationSettings;
 import io.mqlab.recommendation.aggregate.ClickCounted;
 import io.mqlab.recommendation.aggregate.RedisAggregates;
@@ -131,10 +132,13 @@ class TrainingDataExport implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Stops after the aggregator, so the last clicks are in the files. */
+	/**
+	 * Stops after the aggregators (listeners or Kafka Streams), so the last clicks are in
+	 * the files.
+	 */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 200;
+		return MessageListenerRegistry.PHASE - 100;
 	}
 
 	private static String defaultInstance() {
