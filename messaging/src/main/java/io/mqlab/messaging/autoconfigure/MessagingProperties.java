@@ -355,6 +355,33 @@ public class MessagingProperties {
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(2);
 
+		/**
+		 * How long stream entries stay after every group acknowledged them: a new group
+		 * or a rewind can read that far back. Entries some group has not acknowledged
+		 * stay whatever their age. Redis holds them in memory: about publish rate x entry
+		 * size x this.
+		 */
+		private Duration retention = Duration.ofDays(1);
+
+		/** How often each instance trims the streams of its topics. */
+		private Duration trimInterval = Duration.ofMinutes(1);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getTrimInterval() {
+			return this.trimInterval;
+		}
+
+		public void setTrimInterval(Duration trimInterval) {
+			this.trimInterval = trimInterval;
+		}
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
