@@ -126,11 +126,11 @@ class KafkaDeadLetterRetentionTests {
 		AtomicBoolean fixed = new AtomicBoolean();
 		Recorder recorder = new Recorder();
 		messaging.subscribe(new SubscriptionSpec(this.topic, "chunked", 1), Numbered.class, ONCE,
-				(payload, context1) -> {
+				(payload, handled) -> {
 					if (!fixed.get()) {
 						throw new IllegalStateException("not yet");
 					}
-					recorder.record("chunked", payload, context1);
+					recorder.record("chunked", payload, handled);
 				});
 		for (int i = 1; i <= 5; i++) {
 			messaging.publish(this.topic, "k" + i, new Numbered("k" + i, 1));
