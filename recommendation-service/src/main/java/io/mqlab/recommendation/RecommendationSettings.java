@@ -18,7 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxClockSkew how far in the future a click's time may be
  * @param dedupeTtl how long a handled click or order id is remembered, so a redelivery
  * within that time counts nothing (one small key per event: memory grows with the rate
- * times this)
+ * times this). It covers the same redeliveries as the messaging library's idempotency
+ * records, so it defaults to {@code mqlab.messaging.idempotency.retention} (30 days;
+ * recommendation-service.yml)
  * @param sessionGap a session without clicks for this long is over
  * @param allowedLateness how long after its minute ended a click still counts for
  * trending (event time); later ones are counted everywhere else but there
@@ -35,7 +37,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record RecommendationSettings(@DefaultValue("clicks") String clicksTopic,
 		@DefaultValue("ORDER") String ordersTopic, @DefaultValue("recommendation") String group,
 		@DefaultValue("4") int concurrency, @DefaultValue("reco") String keyPrefix, @DefaultValue("500") int maxBatch,
-		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("1d") Duration dedupeTtl,
+		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("30d") Duration dedupeTtl,
 		@DefaultValue("30m") Duration sessionGap, @DefaultValue("2m") Duration allowedLateness,
 		@DefaultValue("1d") Duration interestHalfLife, @DefaultValue("data") Path dataDir,
 		@DefaultValue("1m") Duration exportRotation, String instanceId, @DefaultValue("messaging") String engine) {

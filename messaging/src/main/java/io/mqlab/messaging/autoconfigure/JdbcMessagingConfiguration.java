@@ -1,9 +1,15 @@
 package io.mqlab.messaging.autoconfigure;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import javax.sql.DataSource;
 
+import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.MessagingSchema;
+import io.mqlab.messaging.idempotency.IdempotencyPurge;
 import io.mqlab.messaging.idempotency.IdempotentConsumer;
 import io.mqlab.messaging.outbox.Outbox;
 import io.mqlab.messaging.outbox.OutboxRelay;
@@ -36,6 +42,27 @@ class JdbcMessagingConfiguration {
 	IdempotentConsumer idempotentConsumer(DataSource dataSource, PlatformTransactionManager transactionManager,
 			MessagingSchema schema) {
 		return new IdempotentConsumer(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager));
+	}
+
+	/**
+	 * The purge of idempotency records. The windows it is checked against are those the
+	 * library knows of: a Redis stream's retention (a rewind re-reads that far back) and
+	 * a finite Kafka dead-letter retention (a dead letter can be a copy of a message
+	 * handled before, replayed up to that late).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	IdempotencyPurge idempotencyPurge(IdempotentConsumer idempotentConsumer, MessagingProperties properties) {
+		Map<String, Duration> windows = new LinkedHashMap<>();
+		if (properties.getBackend() == Backend.REDIS) {
+			windows.put("mqlab.messaging.redis.retention", properties.getRedis().getRetention());
+		}
+		if (properties.getBackend() == Backend.KAFKA) {
+			windows.put("mqlab.messaging.kafka.dead-letter-retention", properties.getKafka().getDeadLetterRetention());
+		}
+		MessagingProperties.Idempotency idempotency = properties.getIdempotency();
+		return new IdempotencyPurge(idempotentConsumer, idempotency.getRetention(), idempotency.getPurgeInterval(),
+				windows);
 	}
 
 	@Bean

@@ -55,6 +55,8 @@ public class MessagingProperties {
 
 	private final Outbox outbox = new Outbox();
 
+	private final Idempotency idempotency = new Idempotency();
+
 	private final Kafka kafka = new Kafka();
 
 	private final Rabbitmq rabbitmq = new Rabbitmq();
@@ -133,6 +135,10 @@ public class MessagingProperties {
 
 	public Outbox getOutbox() {
 		return this.outbox;
+	}
+
+	public Idempotency getIdempotency() {
+		return this.idempotency;
 	}
 
 	public Kafka getKafka() {
@@ -251,6 +257,38 @@ public class MessagingProperties {
 
 	}
 
+	public static class Idempotency {
+
+		/**
+		 * How long the idempotent consumer remembers a handled message: a redelivery
+		 * within this time has no second effect. At least the longest redelivery window:
+		 * how far back a group can be rewound (Kafka topic retention, Redis
+		 * mqlab.messaging.redis.retention) and how old a dead letter may be when it is
+		 * replayed. Services with a dedupe store of their own derive its TTL from it.
+		 */
+		private Duration retention = Duration.ofDays(30);
+
+		/** How often each instance deletes the records older than the retention. */
+		private Duration purgeInterval = Duration.ofHours(1);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getPurgeInterval() {
+			return this.purgeInterval;
+		}
+
+		public void setPurgeInterval(Duration purgeInterval) {
+			this.purgeInterval = purgeInterval;
+		}
+
+	}
+
 	public static class Kafka {
 
 		/** Replication factor of the topics the library creates. */
@@ -271,6 +309,35 @@ public class MessagingProperties {
 		 * creates them.
 		 */
 		private int delayPartitions = 1;
+
+		/**
+		 * How long a dead letter stays in its topic when it is not replayed: unset (the
+		 * default) keeps it until replayed (retention.ms=-1). Set on the dead-letter
+		 * topics the library creates and corrected on existing ones.
+		 */
+		private Duration deadLetterRetention;
+
+		/**
+		 * Dead letters a replay reads, republishes and marks replayed at a time: a replay
+		 * holds at most this many in memory.
+		 */
+		private int deadLetterReplayChunk = 500;
+
+		public Duration getDeadLetterRetention() {
+			return this.deadLetterRetention;
+		}
+
+		public void setDeadLetterRetention(Duration deadLetterRetention) {
+			this.deadLetterRetention = deadLetterRetention;
+		}
+
+		public int getDeadLetterReplayChunk() {
+			return this.deadLetterReplayChunk;
+		}
+
+		public void setDeadLetterReplayChunk(int deadLetterReplayChunk) {
+			this.deadLetterReplayChunk = deadLetterReplayChunk;
+		}
 
 		public short getReplicationFactor() {
 			return this.replicationFactor;
@@ -368,6 +435,33 @@ public class MessagingProperties {
 		 * lost (Lettuce's own default grows to 30 s).
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(2);
+
+		/**
+		 * How long stream entries stay after every group acknowledged them: a new group
+		 * or a rewind can read that far back. Entries some group has not acknowledged
+		 * stay whatever their age. Redis holds them in memory: about publish rate x entry
+		 * size x this.
+		 */
+		private Duration retention = Duration.ofDays(1);
+
+		/** How often each instance trims the streams of its topics. */
+		private Duration trimInterval = Duration.ofMinutes(1);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getTrimInterval() {
+			return this.trimInterval;
+		}
+
+		public void setTrimInterval(Duration trimInterval) {
+			this.trimInterval = trimInterval;
+		}
 
 		public String getKeyPrefix() {
 			return this.keyPrefix;

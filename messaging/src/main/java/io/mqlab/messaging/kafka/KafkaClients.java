@@ -19,6 +19,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -71,6 +75,8 @@ final class KafkaClients implements AutoCloseable {
 
 	private final Duration timeout;
 
+	private final Map<String, String> deadLetterConfigs;
+
 	private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
 
 	/**
@@ -82,15 +88,18 @@ final class KafkaClients implements AutoCloseable {
 	 * @param replicationFactor replication factor of each topic
 	 * @param delayPartitions partitions of each delay topic
 	 * @param timeout the publish timeout: bounds every blocking call to the broker
+	 * @param deadLetterRetention how long dead letters are kept, {@code null} until
+	 * replayed
 	 */
 	KafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
 			Map<String, Object> adminConfig, String bootstrapServers, int partitions, short replicationFactor,
-			int delayPartitions, Duration timeout) {
+			int delayPartitions, Duration timeout, Duration deadLetterRetention) {
 		this.bootstrapServers = bootstrapServers;
 		this.partitions = partitions;
 		this.replicationFactor = replicationFactor;
 		this.delayPartitions = delayPartitions;
 		this.timeout = timeout;
+		this.deadLetterConfigs = deadLetterConfigs(deadLetterRetention);
 		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, timeout),
 				new StringSerializer(), new StringSerializer());
 		this.template = new KafkaTemplate<>(this.producerFactory);
@@ -208,11 +217,62 @@ final class KafkaClients implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the dead-letter topic of a group. One partition: dead letters are listed
-	 * and replayed in the order they failed.
+	 * Creates the dead-letter topic of a group, or corrects the retention of an existing
+	 * one (the broker's default would delete dead letters after 7 days). One partition:
+	 * dead letters are listed and replayed in the order they failed.
 	 */
 	void ensureDeadLetterTopic(String topic, String group) {
-		ensure(List.of(new NewTopic(deadLetterTopic(topic, group), 1, this.replicationFactor)));
+		String name = deadLetterTopic(topic, group);
+		if (this.knownTopics.contains(name)) {
+			return;
+		}
+		List<String> created = ensure(
+				List.of(new NewTopic(name, 1, this.replicationFactor).configs(this.deadLetterConfigs)));
+		if (!created.contains(name)) {
+			alignConfigs(name, this.deadLetterConfigs);
+		}
+	}
+
+	/**
+	 * Dead letters stay until replayed (or the configured retention), whatever the
+	 * broker's defaults; delete, not compact, so a replay can delete what it replayed.
+	 */
+	private static Map<String, String> deadLetterConfigs(Duration retention) {
+		if (retention != null && (retention.isNegative() || retention.isZero())) {
+			throw new IllegalArgumentException(
+					"mqlab.messaging.kafka.dead-letter-retention must be positive (unset: until replayed), was "
+							+ retention);
+		}
+		return Map.of(TopicConfig.RETENTION_MS_CONFIG, (retention != null) ? Long.toString(retention.toMillis()) : "-1",
+				TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG,
+				TopicConfig.CLEANUP_POLICY_DELETE);
+	}
+
+	/**
+	 * Sets the configs of an existing topic that differ. A failure (e.g. no ALTER_CONFIGS
+	 * permission) is logged, not thrown: consuming goes on, with the topic as it is.
+	 */
+	private void alignConfigs(String topic, Map<String, String> wanted) {
+		ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+		try {
+			Config current = await(this.admin.describeConfigs(List.of(resource)).all()).get(resource);
+			List<AlterConfigOp> changes = new ArrayList<>();
+			wanted.forEach((name, value) -> {
+				ConfigEntry entry = current.get(name);
+				if (entry == null || !value.equals(entry.value())) {
+					changes.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+				}
+			});
+			if (!changes.isEmpty()) {
+				await(this.admin.incrementalAlterConfigs(Map.of(resource, changes)).all());
+				logger.info("Set " + wanted + " on the existing Kafka topic " + topic);
+			}
+		}
+		catch (ExecutionException | RuntimeException ex) {
+			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+			logger.warn("Cannot set " + wanted + " on the Kafka topic " + topic
+					+ ": its records may expire under the broker's retention: " + cause);
+		}
 	}
 
 	/**
@@ -262,11 +322,14 @@ final class KafkaClients implements AutoCloseable {
 		ensure(missing);
 	}
 
-	/** Creates the topics not known to exist and waits until they take writes. */
-	private void ensure(List<NewTopic> topics) {
+	/**
+	 * Creates the topics not known to exist and waits until they take writes.
+	 * @return the topics created now (not those that existed)
+	 */
+	private List<String> ensure(List<NewTopic> topics) {
 		List<NewTopic> missing = topics.stream().filter((topic) -> !this.knownTopics.contains(topic.name())).toList();
 		if (missing.isEmpty()) {
-			return;
+			return List.of();
 		}
 		List<String> created = new ArrayList<>();
 		Map<String, KafkaFuture<Void>> results = this.admin
@@ -289,6 +352,7 @@ final class KafkaClients implements AutoCloseable {
 		if (!created.isEmpty()) {
 			awaitLeaders(created);
 		}
+		return created;
 	}
 
 	/** The partitions of a topic, empty when it does not exist. */

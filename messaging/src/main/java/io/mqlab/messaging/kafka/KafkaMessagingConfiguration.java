@@ -42,7 +42,7 @@ final class KafkaMessagingConfiguration {
 				consumerFactory.getConfigurationProperties(), kafkaAdmin.getConfigurationProperties(),
 				String.join(",", connectionDetails.getAdmin().getBootstrapServers()), properties.getPartitions(),
 				properties.getKafka().getReplicationFactor(), properties.getKafka().getDelayPartitions(),
-				properties.getPublishTimeout());
+				properties.getPublishTimeout(), properties.getKafka().getDeadLetterRetention());
 	}
 
 	@Bean
@@ -65,8 +65,8 @@ final class KafkaMessagingConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetters kafkaDeadLetters(KafkaClients clients) {
-		return new KafkaDeadLetters(clients);
+	DeadLetters kafkaDeadLetters(KafkaClients clients, MessagingProperties properties) {
+		return new KafkaDeadLetters(clients, properties.getKafka().getDeadLetterReplayChunk());
 	}
 
 	@Bean

@@ -69,14 +69,17 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	private final RedisDelayMover mover;
 
+	private final RedisStreamTrimmer trimmer;
+
 	private volatile boolean running = true;
 
 	RedisMessagePublisher(StringRedisTemplate template, RedisTopology topology, Duration publishTimeout,
-			RedisDelayMover mover) {
+			RedisDelayMover mover, RedisStreamTrimmer trimmer) {
 		this.template = template;
 		this.topology = topology;
 		this.publishTimeout = publishTimeout;
 		this.mover = mover;
+		this.trimmer = trimmer;
 		this.thread = new Thread(this::run, "mqlab-redis-publisher");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -102,6 +105,7 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 	 * EVALSHA when Redis lost its script cache.
 	 */
 	private Write write(Envelope envelope, Instant now) {
+		this.trimmer.track(envelope.topic());
 		Instant due = envelope.deliverAt();
 		if (due == null || !due.isAfter(now)) {
 			String stream = this.topology.stream(envelope.topic(), this.topology.partition(envelope.key()));

@@ -37,15 +37,19 @@ final class RedisMessageSubscriber implements MessageSubscriber, BacklogProbe, S
 
 	private final Settings settings;
 
+	private final RedisStreamTrimmer trimmer;
+
 	private final Set<RedisSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean running;
 
-	RedisMessageSubscriber(StringRedisTemplate template, RedisTopology topology, Settings settings) {
+	RedisMessageSubscriber(StringRedisTemplate template, RedisTopology topology, Settings settings,
+			RedisStreamTrimmer trimmer) {
 		this.template = template;
 		this.topology = topology;
 		this.deadLetters = new RedisDeadLetters(template, topology);
 		this.settings = settings;
+		this.trimmer = trimmer;
 	}
 
 	@Override
@@ -63,6 +67,7 @@ final class RedisMessageSubscriber implements MessageSubscriber, BacklogProbe, S
 	public void provision(String topic, String group) {
 		RedisTopology.name("group", group);
 		this.template.execute(RedisScripts.PROVISION, this.topology.streams(topic), group);
+		this.trimmer.track(topic);
 	}
 
 	/**

@@ -39,7 +39,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * stream; each group is a Redis consumer group on every stream of the topic, so every
  * group gets every message and, within a group, each partition has one reader at a time
  * (leases, see {@link RedisSubscription}). Streams keep entries after every group read
- * them (RETENTION) and a group can be moved back with XGROUP SETID (REPLAY).
+ * them (RETENTION) and a group can be moved back with XGROUP SETID (REPLAY), for
+ * {@code mqlab.messaging.redis.retention}; then {@link RedisStreamTrimmer} removes them,
+ * never an entry a group has not acknowledged. Start-up fails unless Redis's
+ * {@code maxmemory-policy} is {@code noeviction} ({@link RedisEvictionPolicyCheck}).
  * <p>
  * Durability: a publish completes with the XADD reply, which means the entry is in the
  * Redis server's memory. Only persistence makes that survive a restart: with AOF and
@@ -84,6 +87,18 @@ final class RedisMessagingConfiguration {
 	}
 
 	@Bean
+	RedisStreamTrimmer redisStreamTrimmer(RedisConnectionFactory connectionFactory, MessagingProperties properties) {
+		MessagingProperties.Redis redis = properties.getRedis();
+		return new RedisStreamTrimmer(template(connectionFactory), topology(properties), redis.getRetention(),
+				redis.getTrimInterval());
+	}
+
+	@Bean
+	RedisEvictionPolicyCheck redisEvictionPolicyCheck(RedisConnectionFactory connectionFactory) {
+		return new RedisEvictionPolicyCheck(template(connectionFactory));
+	}
+
+	@Bean
 	RedisDelayMover redisDelayMover(RedisConnectionFactory connectionFactory, MessagingProperties properties,
 			ObjectProvider<MeterRegistry> meters) {
 		return new RedisDelayMover(template(connectionFactory), topology(properties),
@@ -93,14 +108,15 @@ final class RedisMessagingConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessagePublisher messagePublisher(RedisConnectionFactory connectionFactory, MessagingProperties properties,
-			RedisDelayMover mover) {
+			RedisDelayMover mover, RedisStreamTrimmer trimmer) {
 		return new RedisMessagePublisher(template(connectionFactory), topology(properties),
-				properties.getPublishTimeout(), mover);
+				properties.getPublishTimeout(), mover, trimmer);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessageSubscriber messageSubscriber(RedisConnectionFactory connectionFactory, MessagingProperties properties) {
+	MessageSubscriber messageSubscriber(RedisConnectionFactory connectionFactory, MessagingProperties properties,
+			RedisStreamTrimmer trimmer) {
 		MessagingProperties.Redis redis = properties.getRedis();
 		Duration block = redis.getBlockTimeout();
 		if (connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getTimeout() > 0) {
@@ -109,7 +125,8 @@ final class RedisMessagingConfiguration {
 		}
 		block = max(block, Duration.ofMillis(10));
 		return new RedisMessageSubscriber(template(connectionFactory), topology(properties),
-				new RedisMessageSubscriber.Settings(properties.getVisibilityTimeout(), redis.getBatchSize(), block));
+				new RedisMessageSubscriber.Settings(properties.getVisibilityTimeout(), redis.getBatchSize(), block),
+				trimmer);
 	}
 
 	@Bean

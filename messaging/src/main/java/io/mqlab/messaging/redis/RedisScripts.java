@@ -184,6 +184,54 @@ final class RedisScripts {
 			""", Long.class);
 
 	/**
+	 * Trims a partition stream (XTRIM MINID, exact) to what must stay: entries added
+	 * within the retention, and every entry some group has not acknowledged, i.e. from
+	 * the oldest pending entry of each group, or from the first entry after its
+	 * last-delivered id when it has none pending (a rewind moves that back, so rewound
+	 * entries stay too). Without groups only the retention counts. Ids are compared as
+	 * (ms, seq); a sequence beyond 2^53 is the rewind's "whole millisecond" marker. KEYS:
+	 * stream; ARGV: retention ms. Returns how many entries were removed.
+	 */
+	static final RedisScript<Long> TRIM = new DefaultRedisScript<>("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then
+			  return 0
+			end
+			local function parse(id)
+			  local dash = string.find(id, '-', 1, true)
+			  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+			end
+			local time = redis.call('TIME')
+			local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+			local ms, seq = now - tonumber(ARGV[1]), 0
+			local function lower(candidate_ms, candidate_seq)
+			  if candidate_ms < ms or (candidate_ms == ms and candidate_seq < seq) then
+			    ms, seq = candidate_ms, candidate_seq
+			  end
+			end
+			for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+			  local info = {}
+			  for i = 1, #group, 2 do
+			    info[group[i]] = group[i + 1]
+			  end
+			  if info['pending'] > 0 then
+			    local summary = redis.call('XPENDING', KEYS[1], info['name'])
+			    lower(parse(summary[2]))
+			  else
+			    local last_ms, last_seq = parse(info['last-delivered-id'])
+			    if last_seq >= 9007199254740992 then
+			      lower(last_ms + 1, 0)
+			    else
+			      lower(last_ms, last_seq + 1)
+			    end
+			  end
+			end
+			if ms <= 0 then
+			  return 0
+			end
+			return redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f-%.0f', ms, seq))
+			""", Long.class);
+
+	/**
 	 * Moves one dead letter back to its partition stream: XADD first, then XDEL, so a
 	 * failure loses nothing. KEYS: dead letters, stream; ARGV: dead-letter entry id, then
 	 * the envelope's fields and values. Returns 0 if the dead letter was already gone.
