@@ -37,7 +37,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record RecommendationSettings(@DefaultValue("clicks") String clicksTopic,
 		@DefaultValue("ORDER") String ordersTopic, @DefaultValue("recommendation") String group,
 		@DefaultValue("4") int concurrency, @DefaultValue("reco") String keyPrefix, @DefaultValue("500") int maxBatch,
-		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("30d") Duration dedupeTtl,
+		@DefaultValue("5m") Duration maxClockSkew, @DefaultValue("7d") Duration dedupeTtl,
 		@DefaultValue("30m") Duration sessionGap, @DefaultValue("2m") Duration allowedLateness,
 		@DefaultValue("1d") Duration interestHalfLife, @DefaultValue("data") Path dataDir,
 		@DefaultValue("1m") Duration exportRotation, String instanceId, @DefaultValue("messaging") String engine) {

@@ -26,7 +26,7 @@ class DedupeTtlTests {
 	@Test
 	void theDedupeTtlIsTheIdempotencyRetentionByDefault() throws IOException {
 		assertThat(settings(Map.of()).dedupeTtl()).isEqualTo(new MessagingProperties().getIdempotency().getRetention())
-			.isEqualTo(Duration.ofDays(30));
+			.isEqualTo(Duration.ofDays(7));
 	}
 
 	@Test

@@ -264,9 +264,10 @@ public class MessagingProperties {
 		 * within this time has no second effect. At least the longest redelivery window:
 		 * how far back a group can be rewound (Kafka topic retention, Redis
 		 * mqlab.messaging.redis.retention) and how old a dead letter may be when it is
-		 * replayed. Services with a dedupe store of their own derive its TTL from it.
+		 * replayed. Services with a dedupe store of their own derive its TTL from it. 7
+		 * days: Kafka's default topic retention, how far back a rewind reaches.
 		 */
-		private Duration retention = Duration.ofDays(30);
+		private Duration retention = Duration.ofDays(7);
 
 		/** How often each instance deletes the records older than the retention. */
 		private Duration purgeInterval = Duration.ofHours(1);
