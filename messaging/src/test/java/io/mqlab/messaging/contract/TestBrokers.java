@@ -177,13 +177,19 @@ public final class TestBrokers {
 
 	// One holder per broker: a container starts when its holder is first used (class
 	// initialisation is lazy and thread-safe), and only the brokers a run asks for start.
+	// Each ignores stop(): a Spring context that closes (its @ServiceConnection bean is
+	// closed with it) must not take it from the run's other tests. Testcontainers' reaper
+	// removes it when the JVM ends.
 
 	private static final class Postgres {
 
-		static final PostgreSQLContainer CONTAINER = start(
-				new PostgreSQLContainer(IMAGES.get("postgres")).withDatabaseName(DATABASE)
-					.withUsername("postgres")
-					.withPassword("mqlab"));
+		static final PostgreSQLContainer CONTAINER = start(new PostgreSQLContainer(IMAGES.get("postgres")) {
+
+			@Override
+			public void stop() {
+			}
+
+		}.withDatabaseName(DATABASE).withUsername("postgres").withPassword("mqlab"));
 
 	}
 
@@ -191,14 +197,31 @@ public final class TestBrokers {
 
 		static final int PORT = 6379;
 
-		static final GenericContainer<?> CONTAINER = start(
-				new GenericContainer<>(IMAGES.get("redis")).withExposedPorts(PORT));
+		static final GenericContainer<?> CONTAINER = start(new Container().withExposedPorts(PORT));
+
+		static final class Container extends GenericContainer<Container> {
+
+			Container() {
+				super(IMAGES.get("redis"));
+			}
+
+			@Override
+			public void stop() {
+			}
+
+		}
 
 	}
 
 	private static final class Rabbit {
 
-		static final RabbitMQContainer CONTAINER = start(new RabbitMQContainer(IMAGES.get("rabbitmq")));
+		static final RabbitMQContainer CONTAINER = start(new RabbitMQContainer(IMAGES.get("rabbitmq")) {
+
+			@Override
+			public void stop() {
+			}
+
+		});
 
 	}
 
@@ -210,11 +233,15 @@ public final class TestBrokers {
 		/** Where the proxied listener is advertised: a proxy's port on loopback. */
 		static final int PROXY_PORT = freePort();
 
-		static final KafkaContainer CONTAINER = start(new KafkaContainer(IMAGES.get("kafka"))
-			.withListener("0.0.0.0:" + PROXIED_PORT, () -> LocalBrokers.HOST + ":" + PROXY_PORT)
+		static final KafkaContainer CONTAINER = start(new KafkaContainer(IMAGES.get("kafka")) {
+
+			@Override
+			public void stop() {
+			}
+
+		}.withListener("0.0.0.0:" + PROXIED_PORT, () -> LocalBrokers.HOST + ":" + PROXY_PORT)
 			.withExposedPorts(9092, PROXIED_PORT)
-			// as the in-JVM broker: topics are created by the adapter, with its
-			// partitions
+			// as the in-JVM broker: the adapter creates topics, with its partitions
 			.withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
 			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
 			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1"));
