@@ -65,7 +65,7 @@ public final class TestBrokers {
 			return new Broker(LocalBrokers.HOST, LocalBrokers.REDIS_PORT, null, null);
 		}
 		GenericContainer<?> container = redisContainer();
-		return new Broker(container.getHost(), container.getMappedPort(Redis.PORT), null, null);
+		return new Broker(container.getHost(), container.getMappedPort(RedisContainer.PORT), null, null);
 	}
 
 	public static Broker rabbit() {
@@ -175,53 +175,91 @@ public final class TestBrokers {
 
 	}
 
-	// One holder per broker: a container starts when its holder is first used (class
-	// initialisation is lazy and thread-safe), and only the brokers a run asks for start.
-	// Each ignores stop(): a Spring context that closes (its @ServiceConnection bean is
-	// closed with it) must not take it from the run's other tests. Testcontainers' reaper
-	// removes it when the JVM ends.
+	// Each container ignores stop(): a Spring context that closes (its @ServiceConnection
+	// bean is closed with it) must not take it from the run's other tests.
+	// Testcontainers'
+	// reaper removes it when the JVM ends.
 
-	private static final class Postgres {
-
-		static final PostgreSQLContainer CONTAINER = start(new PostgreSQLContainer(IMAGES.get("postgres")) {
+	private static PostgreSQLContainer postgresDefinition() {
+		return new PostgreSQLContainer(IMAGES.get("postgres")) {
 
 			@Override
 			public void stop() {
 			}
 
-		}.withDatabaseName(DATABASE).withUsername("postgres").withPassword("mqlab"));
+		}.withDatabaseName(DATABASE)
+			.withUsername("postgres")
+			.withPassword("mqlab")
+			// trusts logins as the local cluster does: the bench connects without a
+			// password
+			.withEnv("POSTGRES_HOST_AUTH_METHOD", "trust");
+	}
+
+	private static GenericContainer<?> redisDefinition() {
+		return new RedisContainer().withExposedPorts(RedisContainer.PORT);
+	}
+
+	private static RabbitMQContainer rabbitDefinition() {
+		return new RabbitMQContainer(IMAGES.get("rabbitmq")) {
+
+			@Override
+			public void stop() {
+			}
+
+		};
+	}
+
+	/**
+	 * Kafka with a second listener, {@value Kafka#PROXIED_PORT} inside, advertised on
+	 * loopback at the proxy port.
+	 */
+	private static KafkaContainer kafkaDefinition(int proxyPort) {
+		return new KafkaContainer(IMAGES.get("kafka")) {
+
+			@Override
+			public void stop() {
+			}
+
+		}.withListener("0.0.0.0:" + Kafka.PROXIED_PORT, () -> LocalBrokers.HOST + ":" + proxyPort)
+			.withExposedPorts(9092, Kafka.PROXIED_PORT)
+			// as the in-JVM broker: the adapter creates topics, with its partitions
+			.withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
+			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1");
+	}
+
+	private static final class RedisContainer extends GenericContainer<RedisContainer> {
+
+		static final int PORT = 6379;
+
+		RedisContainer() {
+			super(IMAGES.get("redis"));
+		}
+
+		@Override
+		public void stop() {
+		}
+
+	}
+
+	// One holder per broker: a container starts when its holder is first used (class
+	// initialisation is lazy and thread-safe), and only the brokers a run asks for start.
+
+	private static final class Postgres {
+
+		static final PostgreSQLContainer CONTAINER = start(postgresDefinition());
 
 	}
 
 	private static final class Redis {
 
-		static final int PORT = 6379;
-
-		static final GenericContainer<?> CONTAINER = start(new Container().withExposedPorts(PORT));
-
-		static final class Container extends GenericContainer<Container> {
-
-			Container() {
-				super(IMAGES.get("redis"));
-			}
-
-			@Override
-			public void stop() {
-			}
-
-		}
+		static final GenericContainer<?> CONTAINER = start(redisDefinition());
 
 	}
 
 	private static final class Rabbit {
 
-		static final RabbitMQContainer CONTAINER = start(new RabbitMQContainer(IMAGES.get("rabbitmq")) {
-
-			@Override
-			public void stop() {
-			}
-
-		});
+		static final RabbitMQContainer CONTAINER = start(rabbitDefinition());
 
 	}
 
@@ -233,18 +271,7 @@ public final class TestBrokers {
 		/** Where the proxied listener is advertised: a proxy's port on loopback. */
 		static final int PROXY_PORT = freePort();
 
-		static final KafkaContainer CONTAINER = start(new KafkaContainer(IMAGES.get("kafka")) {
-
-			@Override
-			public void stop() {
-			}
-
-		}.withListener("0.0.0.0:" + PROXIED_PORT, () -> LocalBrokers.HOST + ":" + PROXY_PORT)
-			.withExposedPorts(9092, PROXIED_PORT)
-			// as the in-JVM broker: the adapter creates topics, with its partitions
-			.withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
-			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
-			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1"));
+		static final KafkaContainer CONTAINER = start(kafkaDefinition(PROXY_PORT));
 
 	}
 

@@ -36,9 +36,15 @@ class TestBrokersTests {
 		};
 		assertThat(TestBrokers.containers()).isEqualTo(expected);
 		if (TestBrokers.containers()) {
-			assertThat(TestBrokers.postgresContainer().getDockerImageName())
-				.isEqualTo(TestBrokers.IMAGES.get("postgres"));
+			// the containers that run are those of the compose file, and the tests reach
+			// them
+			Map<String, String> running = Map.of("postgres", TestBrokers.postgresContainer().getDockerImageName(),
+					"redis", TestBrokers.redisContainer().getDockerImageName(), "rabbitmq",
+					TestBrokers.rabbitContainer().getDockerImageName(), "kafka",
+					TestBrokers.kafkaContainer().getDockerImageName());
+			assertThat(running).isEqualTo(TestBrokers.IMAGES);
 			assertThat(TestBrokers.postgres().port()).isEqualTo(TestBrokers.postgresContainer().getMappedPort(5432));
+			assertThat(TestBrokers.redis().port()).isEqualTo(TestBrokers.redisContainer().getMappedPort(6379));
 			return;
 		}
 		// the development machines and CI: no engine, the brokers on loopback as always
