@@ -95,7 +95,7 @@ public final class TestBrokers {
 
 	/** The port the Kafka container advertises its proxied listener on. */
 	public static int kafkaProxyPort() {
-		requireContainers();
+		// the container first: the port is free until a proxy binds it
 		kafkaContainer();
 		return Kafka.PROXY_PORT;
 	}
@@ -176,9 +176,8 @@ public final class TestBrokers {
 	}
 
 	// Each container ignores stop(): a Spring context that closes (its @ServiceConnection
-	// bean is closed with it) must not take it from the run's other tests.
-	// Testcontainers'
-	// reaper removes it when the JVM ends.
+	// bean is closed with it) must not take it from the run's other tests. The
+	// Testcontainers reaper removes it when the JVM ends.
 
 	private static PostgreSQLContainer postgresDefinition() {
 		return new PostgreSQLContainer(IMAGES.get("postgres")) {
