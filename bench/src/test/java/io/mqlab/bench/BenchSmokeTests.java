@@ -1,8 +1,6 @@
 package io.mqlab.bench;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,14 +11,13 @@ import io.mqlab.bench.report.BenchReport;
 import io.mqlab.bench.report.ReportWriter;
 import io.mqlab.bench.workload.Workload;
 import io.mqlab.messaging.Backend;
+import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +36,7 @@ class BenchSmokeTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static EmbeddedKafkaKraftBroker kafka;
+	private static TestKafka kafka;
 
 	@TempDir
 	Path out;
@@ -51,37 +48,35 @@ class BenchSmokeTests {
 
 	@AfterAll
 	static void stopKafka() {
-		kafka.destroy();
+		kafka.close();
 	}
 
 	@Test
 	void kafka() throws IOException {
-		smokeRun(Backend.KAFKA, Brokers.LOCAL.withKafkaBootstrap(kafka.getBrokersAsString()));
+		smokeRun(Backend.KAFKA, kafka.brokersFor(Backend.KAFKA));
 	}
 
 	@Test
 	void rabbitmq() throws IOException {
-		requirePort("RabbitMQ", 5672);
-		smokeRun(Backend.RABBITMQ, Brokers.LOCAL);
+		smokeRun(Backend.RABBITMQ, kafka.brokersFor(Backend.RABBITMQ));
 	}
 
 	@Test
 	void redis() throws IOException {
-		requirePort("Redis", 6379);
-		smokeRun(Backend.REDIS, Brokers.LOCAL);
+		smokeRun(Backend.REDIS, kafka.brokersFor(Backend.REDIS));
 	}
 
 	@Test
 	void postgres() throws IOException {
-		requirePort("PostgreSQL", 5432);
-		smokeRun(Backend.POSTGRES, Brokers.LOCAL);
+		smokeRun(Backend.POSTGRES, kafka.brokersFor(Backend.POSTGRES));
 	}
 
 	@Test
 	void commandLineRunsAndWritesTheReports() throws IOException {
-		requirePort("Redis", 6379);
+		TestBrokers.Broker redis = TestBrokers.redis();
 		int status = BenchMain.run(new String[] { "--backends", "redis", "--messages", "300", "--size", "128", "--keys",
-				"4", "--rate", "0", "--pipeline", "50", "--set", "mqlab.messaging.redis.block-timeout=200ms",
+				"4", "--rate", "0", "--pipeline", "50", "--set", "mqlab.messaging.redis.block-timeout=200ms", "--set",
+				"spring.data.redis.host=" + redis.host(), "--set", "spring.data.redis.port=" + redis.port(),
 				"--warm-up", "0s", "--no-native", "--out", this.out.toString() });
 		assertThat(status).isZero();
 		JsonNode backend = json.readTree(this.out.resolve(ReportWriter.JSON).toFile()).get("backends").get(0);
@@ -141,16 +136,6 @@ class BenchSmokeTests {
 		assertThat(Files.readString(this.out.resolve(ReportWriter.HTML)))
 			.contains("<svg", "Throughput per backend", "latency by percentile", "backlog over time")
 			.doesNotContain("<script src", "<link ", "<img ");
-	}
-
-	private static void requirePort(String name, int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(
-					name + " is not reachable on 127.0.0.1:" + port + ": start it with scripts/services.sh start", ex);
-		}
 	}
 
 }

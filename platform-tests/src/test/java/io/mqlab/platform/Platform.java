@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.order.OrderServiceApplication;
 import io.mqlab.ordernew.OrderServiceNewApplication;
 import io.mqlab.reconciliation.ReconciliationServiceApplication;
@@ -48,7 +48,7 @@ final class Platform implements AutoCloseable {
 	private final List<String> schemas = new ArrayList<>();
 
 	Platform(String backend) {
-		LocalBrokers.requirePostgres();
+		TestBrokers.postgres();
 		this.backend = backend;
 	}
 
@@ -109,20 +109,21 @@ final class Platform implements AutoCloseable {
 		args.put("spring.profiles.active", this.backend);
 		args.put("server.port", "0");
 		args.put("spring.main.banner-mode", "off");
-		args.put("spring.datasource.url", url(schema));
-		args.put("mqlab.messaging.postgres.url", url(queueSchema));
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		args.put("spring.datasource.url", postgres.jdbcUrl(schema));
+		args.put("spring.datasource.username", postgres.username());
+		args.put("spring.datasource.password", postgres.password());
+		args.put("mqlab.messaging.postgres.url", postgres.jdbcUrl(queueSchema));
+		args.put("mqlab.messaging.postgres.username", postgres.username());
+		args.put("mqlab.messaging.postgres.password", postgres.password());
 		args.put("mqlab.messaging.visibility-timeout", "5s");
 		args.putAll(broker);
 		return args;
 	}
 
-	private static String url(String schema) {
-		return LocalBrokers.POSTGRES_URL + "?currentSchema=" + schema;
-	}
-
 	/** The shared queue schema, reached on the given port (a proxy's, to cut it off). */
 	String queueUrl(int port) {
-		return "jdbc:postgresql://" + LocalBrokers.HOST + ":" + port + "/test?currentSchema=" + createSchema("queue");
+		return TestBrokers.postgres().jdbcUrlVia(port) + "?currentSchema=" + createSchema("queue");
 	}
 
 	private synchronized String createSchema(String name) {
@@ -145,7 +146,9 @@ final class Platform implements AutoCloseable {
 	}
 
 	static void execute(String sql) {
-		try (Connection connection = DriverManager.getConnection(LocalBrokers.POSTGRES_URL, "postgres", "")) {
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+				postgres.password())) {
 			connection.createStatement().execute(sql);
 		}
 		catch (SQLException ex) {

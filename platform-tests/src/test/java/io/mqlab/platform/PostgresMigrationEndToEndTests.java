@@ -2,7 +2,7 @@ package io.mqlab.platform;
 
 import java.util.Map;
 
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 
 /**
  * PostgreSQL as the broker: the queue lives in a schema of its own that all three
@@ -17,7 +17,7 @@ class PostgresMigrationEndToEndTests extends MigrationEndToEndTests {
 
 	@Override
 	protected int brokerPort() {
-		return LocalBrokers.POSTGRES_PORT;
+		return TestBrokers.postgres().port();
 	}
 
 	@Override

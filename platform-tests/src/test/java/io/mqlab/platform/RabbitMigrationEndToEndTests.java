@@ -6,23 +6,26 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 
 class RabbitMigrationEndToEndTests extends MigrationEndToEndTests {
 
 	@Override
 	protected String backend() {
-		LocalBrokers.requireRabbit();
+		TestBrokers.rabbit();
 		return "rabbitmq";
 	}
 
 	@Override
 	protected int brokerPort() {
-		return LocalBrokers.RABBITMQ_PORT;
+		return TestBrokers.rabbit().port();
 	}
 
 	@Override
 	protected Map<String, String> brokerVia(int port, Platform platform) {
-		return Map.of("spring.rabbitmq.host", LocalBrokers.HOST, "spring.rabbitmq.port", Integer.toString(port));
+		return Map.of("spring.rabbitmq.host", LocalBrokers.HOST, "spring.rabbitmq.port", Integer.toString(port),
+				"spring.rabbitmq.username", TestBrokers.rabbit().username(), "spring.rabbitmq.password",
+				TestBrokers.rabbit().password());
 	}
 
 	@Override
@@ -33,8 +36,11 @@ class RabbitMigrationEndToEndTests extends MigrationEndToEndTests {
 	/** What a run left on the broker (the payment-timeout tests use it too). */
 	static void removeState(Platform platform) {
 		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost(LocalBrokers.HOST);
-		factory.setPort(LocalBrokers.RABBITMQ_PORT);
+		TestBrokers.Broker rabbit = TestBrokers.rabbit();
+		factory.setHost(rabbit.host());
+		factory.setPort(rabbit.port());
+		factory.setUsername(rabbit.username());
+		factory.setPassword(rabbit.password());
 		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
 			platform.topicsAndGroups().forEach((topic, groups) -> {
 				for (String group : groups) {

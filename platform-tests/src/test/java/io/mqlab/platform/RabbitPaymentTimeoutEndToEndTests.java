@@ -2,20 +2,21 @@ package io.mqlab.platform;
 
 import java.util.Map;
 
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 
 class RabbitPaymentTimeoutEndToEndTests extends PaymentTimeoutEndToEndTests {
 
 	@Override
 	protected String backend() {
-		LocalBrokers.requireRabbit();
+		TestBrokers.rabbit();
 		return "rabbitmq";
 	}
 
 	@Override
 	protected Map<String, String> broker() {
-		return Map.of("spring.rabbitmq.host", LocalBrokers.HOST, "spring.rabbitmq.port",
-				Integer.toString(LocalBrokers.RABBITMQ_PORT));
+		TestBrokers.Broker rabbit = TestBrokers.rabbit();
+		return Map.of("spring.rabbitmq.host", rabbit.host(), "spring.rabbitmq.port", Integer.toString(rabbit.port()),
+				"spring.rabbitmq.username", rabbit.username(), "spring.rabbitmq.password", rabbit.password());
 	}
 
 	@Override

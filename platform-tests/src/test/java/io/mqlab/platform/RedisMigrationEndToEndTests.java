@@ -8,6 +8,7 @@ import io.lettuce.core.ScanIterator;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 
 class RedisMigrationEndToEndTests extends MigrationEndToEndTests {
 
@@ -16,13 +17,13 @@ class RedisMigrationEndToEndTests extends MigrationEndToEndTests {
 
 	@Override
 	protected String backend() {
-		LocalBrokers.requireRedis();
+		TestBrokers.redis();
 		return "redis";
 	}
 
 	@Override
 	protected int brokerPort() {
-		return LocalBrokers.REDIS_PORT;
+		return TestBrokers.redis().port();
 	}
 
 	@Override
@@ -37,7 +38,7 @@ class RedisMigrationEndToEndTests extends MigrationEndToEndTests {
 
 	/** What a run left on the broker (the payment-timeout tests use it too). */
 	static void removeState(Platform platform) {
-		RedisClient client = RedisClient.create("redis://" + LocalBrokers.HOST + ":" + LocalBrokers.REDIS_PORT);
+		RedisClient client = RedisClient.create("redis://" + TestBrokers.redis().address());
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			ScanIterator<String> keys = ScanIterator.scan(connection.sync(),
 					ScanArgs.Builder.matches("*" + platform.run + "*").limit(500));

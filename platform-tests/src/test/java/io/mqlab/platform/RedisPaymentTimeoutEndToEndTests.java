@@ -2,20 +2,20 @@ package io.mqlab.platform;
 
 import java.util.Map;
 
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 
 class RedisPaymentTimeoutEndToEndTests extends PaymentTimeoutEndToEndTests {
 
 	@Override
 	protected String backend() {
-		LocalBrokers.requireRedis();
+		TestBrokers.redis();
 		return "redis";
 	}
 
 	@Override
 	protected Map<String, String> broker() {
-		return Map.of("spring.data.redis.host", LocalBrokers.HOST, "spring.data.redis.port",
-				Integer.toString(LocalBrokers.REDIS_PORT));
+		TestBrokers.Broker redis = TestBrokers.redis();
+		return Map.of("spring.data.redis.host", redis.host(), "spring.data.redis.port", Integer.toString(redis.port()));
 	}
 
 	@Override

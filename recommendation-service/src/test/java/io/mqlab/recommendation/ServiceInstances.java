@@ -50,6 +50,7 @@ final class ServiceInstances implements AutoCloseable {
 		args.put("mqlab.recommendation.export-rotation", "1h");
 		args.put("mqlab.messaging.partitions", "4");
 		args.put("mqlab.messaging.visibility-timeout", "5s");
+		args.putAll(TestBroker.redisProperties());
 		args.putAll(this.broker.properties(this.run));
 		args.putAll(extra);
 		String[] commandLine = args.entrySet()

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.kafka.ProxiedKafkaBroker;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -20,7 +20,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * One backend for the tests and the benchmark: how an instance reaches it, and how a run
  * removes what it left there. Kafka is an in-JVM broker of its own; the others are the
- * machine's, shared with other test runs, so everything is named after the run.
+ * machine's, shared with other test runs, so everything is named after the run. Where a
+ * Docker engine runs, all are the run's containers instead ({@link TestBrokers}).
  */
 interface TestBroker extends AutoCloseable {
 
@@ -46,9 +47,16 @@ interface TestBroker extends AutoCloseable {
 		};
 	}
 
-	/** Deletes the local Redis's keys that match. */
+	/** The Redis that holds the aggregates, on every backend. */
+	static Map<String, String> redisProperties() {
+		TestBrokers.Broker redis = TestBrokers.redis();
+		return Map.of("spring.data.redis.host", redis.host(), "spring.data.redis.port", Integer.toString(redis.port()));
+	}
+
+	/** Deletes the test Redis's keys that match. */
 	static void deleteRedisKeys(String pattern) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(LocalBrokers.HOST, LocalBrokers.REDIS_PORT);
+		TestBrokers.Broker redis = TestBrokers.redis();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(redis.host(), redis.port());
 		factory.afterPropertiesSet();
 		factory.start();
 		try {
@@ -66,7 +74,10 @@ interface TestBroker extends AutoCloseable {
 		}
 	}
 
-	/** An in-JVM KRaft broker, started on first use and gone with {@link #close()}. */
+	/**
+	 * An in-JVM KRaft broker (or the run's container), started on first use and gone with
+	 * {@link #close()}.
+	 */
 	final class Kafka implements TestBroker {
 
 		private ProxiedKafkaBroker broker;
@@ -108,16 +119,20 @@ interface TestBroker extends AutoCloseable {
 
 		@Override
 		public Map<String, String> properties(String run) {
-			LocalBrokers.requireRabbit();
-			return Map.of("spring.rabbitmq.host", LocalBrokers.HOST, "spring.rabbitmq.port",
-					Integer.toString(LocalBrokers.RABBITMQ_PORT));
+			TestBrokers.Broker rabbit = TestBrokers.rabbit();
+			return Map.of("spring.rabbitmq.host", rabbit.host(), "spring.rabbitmq.port",
+					Integer.toString(rabbit.port()), "spring.rabbitmq.username", rabbit.username(),
+					"spring.rabbitmq.password", rabbit.password());
 		}
 
 		@Override
 		public void removeState(String run, Map<String, String> topicsAndGroups) {
 			ConnectionFactory factory = new ConnectionFactory();
-			factory.setHost(LocalBrokers.HOST);
-			factory.setPort(LocalBrokers.RABBITMQ_PORT);
+			TestBrokers.Broker rabbit = TestBrokers.rabbit();
+			factory.setHost(rabbit.host());
+			factory.setPort(rabbit.port());
+			factory.setUsername(rabbit.username());
+			factory.setPassword(rabbit.password());
 			try (com.rabbitmq.client.Connection connection = factory.newConnection("mqlab-test-cleanup")) {
 				Channel channel = connection.createChannel();
 				for (Map.Entry<String, String> topic : topicsAndGroups.entrySet()) {
@@ -146,8 +161,7 @@ interface TestBroker extends AutoCloseable {
 
 		@Override
 		public Map<String, String> properties(String run) {
-			LocalBrokers.requireRedis();
-			return Map.of();
+			return redisProperties();
 		}
 
 		@Override
@@ -169,11 +183,11 @@ interface TestBroker extends AutoCloseable {
 
 		@Override
 		public Map<String, String> properties(String run) {
-			LocalBrokers.requirePostgres();
+			TestBrokers.Broker postgres = TestBrokers.postgres();
 			execute("CREATE SCHEMA IF NOT EXISTS " + run + "_queue");
-			return Map.of("mqlab.messaging.postgres.url",
-					LocalBrokers.POSTGRES_URL + "?currentSchema=" + run + "_queue", "mqlab.messaging.postgres.username",
-					"postgres");
+			return Map.of("mqlab.messaging.postgres.url", postgres.jdbcUrl(run + "_queue"),
+					"mqlab.messaging.postgres.username", postgres.username(), "mqlab.messaging.postgres.password",
+					postgres.password());
 		}
 
 		@Override
@@ -182,7 +196,9 @@ interface TestBroker extends AutoCloseable {
 		}
 
 		private static void execute(String sql) {
-			try (Connection connection = DriverManager.getConnection(LocalBrokers.POSTGRES_URL, "postgres", "")) {
+			TestBrokers.Broker postgres = TestBrokers.postgres();
+			try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+					postgres.password())) {
 				connection.createStatement().execute(sql);
 			}
 			catch (SQLException ex) {

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,7 +26,7 @@ class DelayBenchSmokeTests {
 
 	private static final int PENDING = 300;
 
-	private static EmbeddedKafkaKraftBroker kafka;
+	private static TestKafka kafka;
 
 	@TempDir
 	Path out;
@@ -40,27 +38,27 @@ class DelayBenchSmokeTests {
 
 	@AfterAll
 	static void stopKafka() {
-		kafka.destroy();
+		kafka.close();
 	}
 
 	@Test
 	void kafka() {
-		smokeRun(Backend.KAFKA, Brokers.LOCAL.withKafkaBootstrap(kafka.getBrokersAsString()));
+		smokeRun(Backend.KAFKA, kafka.brokersFor(Backend.KAFKA));
 	}
 
 	@Test
 	void rabbitmq() {
-		smokeRun(Backend.RABBITMQ, Brokers.LOCAL);
+		smokeRun(Backend.RABBITMQ, kafka.brokersFor(Backend.RABBITMQ));
 	}
 
 	@Test
 	void redis() {
-		smokeRun(Backend.REDIS, Brokers.LOCAL);
+		smokeRun(Backend.REDIS, kafka.brokersFor(Backend.REDIS));
 	}
 
 	@Test
 	void postgres() {
-		smokeRun(Backend.POSTGRES, Brokers.LOCAL);
+		smokeRun(Backend.POSTGRES, kafka.brokersFor(Backend.POSTGRES));
 	}
 
 	@Test

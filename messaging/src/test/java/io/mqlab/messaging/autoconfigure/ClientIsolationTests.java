@@ -2,7 +2,7 @@ package io.mqlab.messaging.autoconfigure;
 
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.ContractApplication;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -19,11 +19,13 @@ class ClientIsolationTests {
 
 	@Test
 	void postgresBackendConfiguresNoKafkaRabbitOrRedisClient() {
-		LocalBrokers.requirePostgres();
+		TestBrokers.Broker postgres = TestBrokers.postgres();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties("mqlab.messaging.backend=postgres", "spring.datasource.url=" + LocalBrokers.POSTGRES_URL,
-					"spring.datasource.username=postgres", "spring.flyway.enabled=false", "spring.main.banner-mode=off")
+			.properties("mqlab.messaging.backend=postgres", "spring.datasource.url=" + postgres.jdbcUrl(),
+					"spring.datasource.username=" + postgres.username(),
+					"spring.datasource.password=" + postgres.password(), "spring.flyway.enabled=false",
+					"spring.main.banner-mode=off")
 			.run()) {
 			assertThat(context.getBean(Messaging.class).backend().id()).isEqualTo("postgres");
 			assertThat(context.getBeanNamesForType(org.springframework.kafka.core.KafkaTemplate.class)).isEmpty();

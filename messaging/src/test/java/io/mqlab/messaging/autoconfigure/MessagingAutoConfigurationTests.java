@@ -7,8 +7,9 @@ import io.mqlab.messaging.DeadLetters;
 import io.mqlab.messaging.MessagePublisher;
 import io.mqlab.messaging.MessageSubscriber;
 import io.mqlab.messaging.Messaging;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.idempotency.IdempotentConsumer;
+import io.mqlab.messaging.kafka.ProxiedKafkaBroker;
 import io.mqlab.messaging.outbox.Outbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,6 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,30 +35,36 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MessagingAutoConfigurationTests {
 
-	private static EmbeddedKafkaKraftBroker kafka;
+	private static ProxiedKafkaBroker kafka;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MessagingAutoConfiguration.class, KafkaAutoConfiguration.class,
 				RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class, DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, JacksonAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=" + LocalBrokers.POSTGRES_URL,
-				"spring.datasource.username=postgres");
+		.withPropertyValues("spring.datasource.url=" + TestBrokers.postgres().jdbcUrl(),
+				"spring.datasource.username=" + TestBrokers.postgres().username(),
+				"spring.datasource.password=" + TestBrokers.postgres().password())
+		.withPropertyValues(rabbitProperties())
+		.withPropertyValues("spring.data.redis.host=" + TestBrokers.redis().host(),
+				"spring.data.redis.port=" + TestBrokers.redis().port());
 
 	@BeforeAll
 	static void startKafka() {
-		LocalBrokers.requirePostgres();
-		LocalBrokers.requireRabbit();
-		LocalBrokers.requireRedis();
-		kafka = new EmbeddedKafkaKraftBroker(1, 1);
-		// not spring.kafka.bootstrap-servers: a system property would leak into later
-		// tests
-		kafka.brokerListProperty("mqlab.test.kafka.brokers");
-		kafka.afterPropertiesSet();
+		TestBrokers.postgres();
+		TestBrokers.rabbit();
+		TestBrokers.redis();
+		kafka = ProxiedKafkaBroker.start();
 	}
 
 	@AfterAll
 	static void stopKafka() {
-		kafka.destroy();
+		kafka.close();
+	}
+
+	private static String[] rabbitProperties() {
+		TestBrokers.Broker rabbit = TestBrokers.rabbit();
+		return new String[] { "spring.rabbitmq.host=" + rabbit.host(), "spring.rabbitmq.port=" + rabbit.port(),
+				"spring.rabbitmq.username=" + rabbit.username(), "spring.rabbitmq.password=" + rabbit.password() };
 	}
 
 	@ParameterizedTest
@@ -66,7 +72,7 @@ class MessagingAutoConfigurationTests {
 	void eachValueActivatesExactlyThatBackend(String value, String tech) {
 		this.runner
 			.withPropertyValues("mqlab.messaging.backend=" + value,
-					"spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString())
+					"spring.kafka.bootstrap-servers=" + kafka.bootstrapServers())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(Messaging.class)
@@ -119,6 +125,7 @@ class MessagingAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(MessagingAutoConfiguration.class, RabbitAutoConfiguration.class,
 					JacksonAutoConfiguration.class))
 			.withPropertyValues("mqlab.messaging.backend=rabbitmq")
+			.withPropertyValues(rabbitProperties())
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(Messaging.class);
 				assertThat(context).doesNotHaveBean(Outbox.class).doesNotHaveBean(IdempotentConsumer.class);

@@ -5,8 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * The brokers the tests use on loopback. A test never skips when one is missing: it fails
- * and says how to start it.
+ * The brokers the tests use on loopback where no Docker engine runs (tests ask
+ * {@link TestBrokers}, which picks). A test never skips when one is missing: it fails and
+ * says how to start it.
  */
 public final class LocalBrokers {
 

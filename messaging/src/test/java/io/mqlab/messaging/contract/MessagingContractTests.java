@@ -91,7 +91,7 @@ public abstract class MessagingContractTests {
 
 	@BeforeEach
 	void uniqueTopic() {
-		LocalBrokers.requirePostgres();
+		TestBrokers.postgres();
 		this.topic = "contract-" + backend().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
@@ -732,8 +732,10 @@ public abstract class MessagingContractTests {
 	private Map<String, Object> baseProperties() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
-		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
-		properties.put("spring.datasource.username", "postgres");
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		properties.put("spring.datasource.url", postgres.jdbcUrl());
+		properties.put("spring.datasource.username", postgres.username());
+		properties.put("spring.datasource.password", postgres.password());
 		properties.put("spring.flyway.enabled", false);
 		properties.put("mqlab.messaging.backend", backend().id());
 		properties.put("mqlab.messaging.visibility-timeout", "3s");

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 import io.mqlab.messaging.contract.TcpProxy;
+import io.mqlab.messaging.contract.TestBrokers;
 import kafka.server.BrokerServer;
 import org.apache.kafka.common.network.ListenerName;
 
@@ -16,16 +17,28 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * only carries all of a client's traffic if the broker advertises the proxy: the broker
  * gets a second listener, {@code PROXIED}, advertised on a port reserved for the
  * {@link #newProxy() proxies}.
+ * <p>
+ * Where a Docker engine runs ({@link TestBrokers#containers()}), the broker is instead
+ * the run's shared Kafka container, which has the same second listener; closing leaves it
+ * to the next test class.
  */
 public final class ProxiedKafkaBroker implements AutoCloseable {
 
 	private static final String PROXIED = "PROXIED";
 
-	private final int proxyPort = freePort();
+	private final int proxyPort;
 
-	private final EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+	/** The in-JVM broker, or null when the broker is the shared container. */
+	private final EmbeddedKafkaKraftBroker broker;
 
-	private ProxiedKafkaBroker() {
+	private ProxiedKafkaBroker(boolean container) {
+		if (container) {
+			this.proxyPort = TestBrokers.kafkaProxyPort();
+			this.broker = null;
+			return;
+		}
+		this.proxyPort = freePort();
+		this.broker = new EmbeddedKafkaKraftBroker(1, 1);
 		// By default the broker sets spring.kafka.bootstrap-servers as a system property,
 		// which would win over the proxied contexts' own and leak into later tests.
 		this.broker.brokerListProperty("mqlab.test.kafka.brokers");
@@ -42,18 +55,27 @@ public final class ProxiedKafkaBroker implements AutoCloseable {
 	}
 
 	public static ProxiedKafkaBroker start() {
-		ProxiedKafkaBroker broker = new ProxiedKafkaBroker();
+		if (TestBrokers.containers()) {
+			return new ProxiedKafkaBroker(true);
+		}
+		ProxiedKafkaBroker broker = new ProxiedKafkaBroker(false);
 		broker.broker.afterPropertiesSet();
 		return broker;
 	}
 
 	/** Where clients connect directly. */
 	public String bootstrapServers() {
+		if (this.broker == null) {
+			return TestBrokers.kafkaContainer().getBootstrapServers();
+		}
 		return this.broker.getBrokersAsString();
 	}
 
 	/** The port the proxied listener is bound to, behind the proxy. */
 	public int proxiedListenerPort() {
+		if (this.broker == null) {
+			return TestBrokers.kafkaProxiedPort();
+		}
 		BrokerServer server = this.broker.getCluster().brokers().values().iterator().next();
 		return server.boundPort(ListenerName.normalised(PROXIED));
 	}
@@ -67,7 +89,9 @@ public final class ProxiedKafkaBroker implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.broker.destroy();
+		if (this.broker != null) {
+			this.broker.destroy();
+		}
 	}
 
 	private static int freePort() {

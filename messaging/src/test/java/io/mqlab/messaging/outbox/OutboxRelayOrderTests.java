@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.ContractApplication;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.Numbered;
 import io.mqlab.messaging.contract.Received;
 import io.mqlab.messaging.contract.Recorder;
@@ -31,10 +31,11 @@ class OutboxRelayOrderTests {
 
 	@Test
 	void waitsForATransactionStillOpenBeforePublishingLaterRows() throws Exception {
-		LocalBrokers.requirePostgres();
+		TestBrokers.Broker postgres = TestBrokers.postgres();
 		// a schema of its own: no other test's outbox rows in the way
-		String url = LocalBrokers.POSTGRES_URL + "?currentSchema=outbox_order_it";
-		try (var connection = java.sql.DriverManager.getConnection(LocalBrokers.POSTGRES_URL, "postgres", "")) {
+		String url = postgres.jdbcUrl("outbox_order_it");
+		try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+				postgres.password())) {
 			connection.createStatement().execute("DROP SCHEMA IF EXISTS outbox_order_it CASCADE");
 			connection.createStatement().execute("CREATE SCHEMA outbox_order_it");
 		}
@@ -42,7 +43,8 @@ class OutboxRelayOrderTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "spring.datasource.url=" + url,
-					"spring.datasource.username=postgres", "spring.flyway.enabled=false",
+					"spring.datasource.username=" + postgres.username(),
+					"spring.datasource.password=" + postgres.password(), "spring.flyway.enabled=false",
 					"mqlab.messaging.backend=postgres", "mqlab.messaging.outbox.relay-enabled=false")
 			.run()) {
 			Messaging messaging = context.getBean(Messaging.class);

@@ -5,7 +5,7 @@ import java.util.Set;
 
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Capability;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.MessagingContractTests;
 import org.junit.jupiter.api.AfterEach;
 import org.postgresql.Driver;
@@ -28,8 +28,9 @@ class PostgresMessagingContractTests extends MessagingContractTests {
 	 */
 	@AfterEach
 	void deletePendingDelayedRows() {
+		TestBrokers.Broker postgres = TestBrokers.postgres();
 		JdbcTemplate jdbc = new JdbcTemplate(
-				new SimpleDriverDataSource(new Driver(), LocalBrokers.POSTGRES_URL, "postgres", ""));
+				new SimpleDriverDataSource(new Driver(), postgres.jdbcUrl(), postgres.username(), postgres.password()));
 		jdbc.update("DELETE FROM mqlab_delivery WHERE topic = ? AND due_at > now()", this.topic);
 		jdbc.update("DELETE FROM mqlab_message m WHERE m.topic = ? "
 				+ "AND NOT EXISTS (SELECT 1 FROM mqlab_delivery d WHERE d.message_seq = m.seq)", this.topic);
@@ -47,14 +48,15 @@ class PostgresMessagingContractTests extends MessagingContractTests {
 
 	@Override
 	protected int brokerPort() {
-		return LocalBrokers.POSTGRES_PORT;
+		return TestBrokers.postgres().port();
 	}
 
 	@Override
 	protected Map<String, Object> brokerPropertiesVia(int proxyPort) {
-		return Map.of("mqlab.messaging.postgres.url",
-				"jdbc:postgresql://" + LocalBrokers.HOST + ":" + proxyPort + "/test",
-				"mqlab.messaging.postgres.username", "postgres");
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		return Map.of("mqlab.messaging.postgres.url", postgres.jdbcUrlVia(proxyPort),
+				"mqlab.messaging.postgres.username", postgres.username(), "mqlab.messaging.postgres.password",
+				postgres.password());
 	}
 
 	@Override

@@ -20,7 +20,7 @@ import io.mqlab.messaging.OutgoingMessage;
 import io.mqlab.messaging.RetrySettings;
 import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.contract.ContractApplication;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.Numbered;
 import org.junit.jupiter.api.AfterEach;
 import org.postgresql.Driver;
@@ -50,7 +50,7 @@ class PostgresQueueTests {
 
 	@BeforeEach
 	void uniqueTopic() {
-		LocalBrokers.requirePostgres();
+		TestBrokers.postgres();
 		this.topic = "queue-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
@@ -58,8 +58,9 @@ class PostgresQueueTests {
 	void close() {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
 		// Delayed rows a test left pending: nobody consumes this topic again.
+		TestBrokers.Broker postgres = TestBrokers.postgres();
 		JdbcTemplate jdbc = new JdbcTemplate(
-				new SimpleDriverDataSource(new Driver(), LocalBrokers.POSTGRES_URL, "postgres", ""));
+				new SimpleDriverDataSource(new Driver(), postgres.jdbcUrl(), postgres.username(), postgres.password()));
 		jdbc.update("DELETE FROM mqlab_delivery WHERE topic = ?", this.topic);
 		jdbc.update("DELETE FROM mqlab_message WHERE topic = ?", this.topic);
 		jdbc.update("DELETE FROM mqlab_subscription WHERE topic = ?", this.topic);
@@ -197,8 +198,10 @@ class PostgresQueueTests {
 	private ConfigurableApplicationContext context(Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
-		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
-		properties.put("spring.datasource.username", "postgres");
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		properties.put("spring.datasource.url", postgres.jdbcUrl());
+		properties.put("spring.datasource.username", postgres.username());
+		properties.put("spring.datasource.password", postgres.password());
 		properties.put("spring.flyway.enabled", false);
 		properties.put("mqlab.messaging.backend", "postgres");
 		properties.put("mqlab.messaging.visibility-timeout", "1s");

@@ -24,6 +24,7 @@ import io.mqlab.messaging.PublishFailedException;
 import io.mqlab.messaging.RetrySettings;
 import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.MessagingContractTests;
 import io.mqlab.messaging.contract.Numbered;
 import io.mqlab.messaging.contract.Received;
@@ -37,9 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The messaging contract on the local RabbitMQ (127.0.0.1:5672, guest/guest), plus what
- * only RabbitMQ does: priorities, and a consumer that leaves its queue (closing its
- * channel) when a message cannot be acknowledged.
+ * The messaging contract on the run's RabbitMQ ({@link TestBrokers}), plus what only
+ * RabbitMQ does: priorities, and a consumer that leaves its queue (closing its channel)
+ * when a message cannot be acknowledged.
  */
 class RabbitMessagingContractTests extends MessagingContractTests {
 
@@ -57,7 +58,7 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 
 	@BeforeEach
 	void requireRabbit() {
-		LocalBrokers.requireRabbit();
+		TestBrokers.rabbit();
 		TOPICS.add(this.topic);
 		TOPICS.add(this.topic + "-next");
 	}
@@ -89,8 +90,11 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 
 	private static Connection connect() throws Exception {
 		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost(LocalBrokers.HOST);
-		factory.setPort(LocalBrokers.RABBITMQ_PORT);
+		TestBrokers.Broker rabbit = TestBrokers.rabbit();
+		factory.setHost(rabbit.host());
+		factory.setPort(rabbit.port());
+		factory.setUsername(rabbit.username());
+		factory.setPassword(rabbit.password());
 		return factory.newConnection("mqlab-test");
 	}
 
@@ -210,18 +214,23 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 
 	@Override
 	protected Map<String, Object> brokerProperties() {
-		return brokerPropertiesVia(LocalBrokers.RABBITMQ_PORT);
+		return properties(TestBrokers.rabbit().host(), TestBrokers.rabbit().port());
 	}
 
 	@Override
 	protected int brokerPort() {
-		return LocalBrokers.RABBITMQ_PORT;
+		return TestBrokers.rabbit().port();
 	}
 
 	@Override
 	protected Map<String, Object> brokerPropertiesVia(int proxyPort) {
-		return Map.of("spring.rabbitmq.host", LocalBrokers.HOST, "spring.rabbitmq.port", proxyPort,
-				"spring.rabbitmq.username", "guest", "spring.rabbitmq.password", "guest");
+		return properties(LocalBrokers.HOST, proxyPort);
+	}
+
+	private static Map<String, Object> properties(String host, int port) {
+		TestBrokers.Broker rabbit = TestBrokers.rabbit();
+		return Map.of("spring.rabbitmq.host", host, "spring.rabbitmq.port", port, "spring.rabbitmq.username",
+				rabbit.username(), "spring.rabbitmq.password", rabbit.password());
 	}
 
 	@Override

@@ -19,6 +19,7 @@ import io.mqlab.messaging.Delay;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
 import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.MessagingContractTests;
 import io.mqlab.messaging.contract.Numbered;
 import io.mqlab.messaging.contract.Recorder;
@@ -65,8 +66,7 @@ class RedisMessagingContractTests extends MessagingContractTests {
 
 	@BeforeAll
 	static void requireRedis() {
-		LocalBrokers.requireRedis();
-		factory = new LettuceConnectionFactory(LocalBrokers.HOST, LocalBrokers.REDIS_PORT);
+		factory = new LettuceConnectionFactory(TestBrokers.redis().host(), TestBrokers.redis().port());
 		factory.afterPropertiesSet();
 		factory.start();
 		redis = new StringRedisTemplate(factory);
@@ -115,19 +115,23 @@ class RedisMessagingContractTests extends MessagingContractTests {
 
 	@Override
 	protected Map<String, Object> brokerProperties() {
-		return brokerPropertiesVia(LocalBrokers.REDIS_PORT);
+		return properties(TestBrokers.redis().host(), TestBrokers.redis().port());
 	}
 
 	@Override
 	protected int brokerPort() {
-		return LocalBrokers.REDIS_PORT;
+		return TestBrokers.redis().port();
 	}
 
 	@Override
 	protected Map<String, Object> brokerPropertiesVia(int proxyPort) {
+		return properties(LocalBrokers.HOST, proxyPort);
+	}
+
+	private static Map<String, Object> properties(String host, int port) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("spring.data.redis.host", LocalBrokers.HOST);
-		properties.put("spring.data.redis.port", proxyPort);
+		properties.put("spring.data.redis.host", host);
+		properties.put("spring.data.redis.port", port);
 		return properties;
 	}
 

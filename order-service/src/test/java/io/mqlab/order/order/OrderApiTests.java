@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.mqlab.messaging.MessageHeaders;
+import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,11 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=order-service", "spring.profiles.active=postgres",
-				"spring.datasource.url=" + OrderApiTests.DB_URL, "mqlab.messaging.postgres.url=" + OrderApiTests.DB_URL,
 				"mqlab.messaging.outbox.relay-enabled=false", "mqlab.web.max-body-bytes=16384" })
+@Import(TestDatabase.class)
 class OrderApiTests {
-
-	static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=order_service_it";
 
 	static final String GOOD = """
 			{"customerId": "c-42", "currency": "EUR", "shippingCountry": "DE", "couponCode": "WELCOME10",
@@ -54,8 +54,10 @@ class OrderApiTests {
 
 	@BeforeAll
 	static void createSchema() throws Exception {
-		try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
-			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS order_service_it");
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		try (var connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+				postgres.password())) {
+			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + TestDatabase.SCHEMA);
 		}
 	}
 

@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=order-service", "spring.profiles.active=postgres",
-				"spring.datasource.url=" + OrderApiTests.DB_URL, "mqlab.messaging.postgres.url=" + OrderApiTests.DB_URL,
 				"mqlab.messaging.outbox.relay-enabled=false", "mqlab.web.max-body-bytes=16384" })
+@Import(TestDatabase.class)
 class OrderPaymentTests {
 
 	private static ExecutorService racers;

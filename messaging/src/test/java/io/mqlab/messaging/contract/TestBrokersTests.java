@@ -1,0 +1,82 @@
+package io.mqlab.messaging.contract;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The tests' brokers are those of docker-compose.yml, and the switch between containers
+ * and the local brokers follows the Docker engine.
+ */
+class TestBrokersTests {
+
+	private static final Path COMPOSE = Path.of("..", "docker-compose.yml");
+
+	@Test
+	void containersUseTheImagesOfTheComposeFile() throws IOException {
+		assertThat(TestBrokers.IMAGES).isEqualTo(composeImages());
+	}
+
+	@Test
+	void theSwitchFollowsTheDockerEngineAndTakesTheLocalBrokersWithoutOne() {
+		boolean docker = TestBrokers.dockerAvailable();
+		boolean expected = switch (TestBrokers.choice()) {
+			case "containers" -> true;
+			case "local" -> false;
+			default -> docker;
+		};
+		assertThat(TestBrokers.containers()).isEqualTo(expected);
+		if (TestBrokers.containers()) {
+			// the containers that run are those of the compose file, and the tests reach
+			// them
+			Map<String, String> running = Map.of("postgres", TestBrokers.postgresContainer().getDockerImageName(),
+					"redis", TestBrokers.redisContainer().getDockerImageName(), "rabbitmq",
+					TestBrokers.rabbitContainer().getDockerImageName(), "kafka",
+					TestBrokers.kafkaContainer().getDockerImageName());
+			assertThat(running).isEqualTo(TestBrokers.IMAGES);
+			assertThat(TestBrokers.postgres().port()).isEqualTo(TestBrokers.postgresContainer().getMappedPort(5432));
+			assertThat(TestBrokers.redis().port()).isEqualTo(TestBrokers.redisContainer().getMappedPort(6379));
+			return;
+		}
+		// the development machines and CI: no engine, the brokers on loopback as always
+		assertThat(TestBrokers.postgres()).isEqualTo(new TestBrokers.Broker("127.0.0.1", 5432, "postgres", ""));
+		assertThat(TestBrokers.postgres().jdbcUrl()).isEqualTo(LocalBrokers.POSTGRES_URL);
+		assertThat(TestBrokers.redis().address()).isEqualTo("127.0.0.1:6379");
+		assertThat(TestBrokers.rabbit()).isEqualTo(new TestBrokers.Broker("127.0.0.1", 5672, "guest", "guest"));
+		assertThatIllegalStateException().isThrownBy(TestBrokers::postgresContainer)
+			.withMessageContaining("local brokers");
+		assertThatIllegalStateException().isThrownBy(TestBrokers::kafkaContainer)
+			.withMessageContaining("Docker engine found: " + docker);
+	}
+
+	/**
+	 * The image of every compose service that runs one as it is (the brokers; the
+	 * services are built from the Dockerfile).
+	 */
+	@SuppressWarnings("unchecked")
+	private static Map<String, String> composeImages() throws IOException {
+		assertThat(COMPOSE).exists();
+		Map<String, Object> compose;
+		try (Reader reader = Files.newBufferedReader(COMPOSE)) {
+			compose = new Yaml().load(reader);
+		}
+		Map<String, String> images = new LinkedHashMap<>();
+		((Map<String, Map<String, Object>>) compose.get("services")).forEach((name, service) -> {
+			if (service.containsKey("image") && !service.containsKey("build")) {
+				images.put(name, (String) service.get("image"));
+			}
+		});
+		assertThat(images).as("brokers in docker-compose.yml").containsKeys("postgres", "kafka", "rabbitmq", "redis");
+		return images;
+	}
+
+}
