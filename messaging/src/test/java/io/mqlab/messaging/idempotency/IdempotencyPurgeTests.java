@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.mqlab.messaging.contract.ContractApplication;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +35,8 @@ class IdempotencyPurgeTests {
 
 	@BeforeAll
 	static void requireBrokers() {
-		LocalBrokers.requirePostgres();
-		LocalBrokers.requireRedis();
+		TestBrokers.postgres();
+		TestBrokers.redis();
 	}
 
 	@BeforeEach
@@ -86,13 +86,14 @@ class IdempotencyPurgeTests {
 	private ConfigurableApplicationContext context(Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
-		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
-		properties.put("spring.datasource.username", "postgres");
+		properties.put("spring.datasource.url", TestBrokers.postgres().jdbcUrl());
+		properties.put("spring.datasource.password", TestBrokers.postgres().password());
+		properties.put("spring.datasource.username", TestBrokers.postgres().username());
 		properties.put("spring.flyway.enabled", false);
 		properties.put("mqlab.messaging.backend", "redis");
 		properties.put("mqlab.messaging.outbox.relay-enabled", false);
-		properties.put("spring.data.redis.host", LocalBrokers.HOST);
-		properties.put("spring.data.redis.port", LocalBrokers.REDIS_PORT);
+		properties.put("spring.data.redis.host", TestBrokers.redis().host());
+		properties.put("spring.data.redis.port", TestBrokers.redis().port());
 		properties.putAll(extra);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
 			.web(WebApplicationType.NONE)

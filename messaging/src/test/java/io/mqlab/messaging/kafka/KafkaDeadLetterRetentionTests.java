@@ -14,7 +14,7 @@ import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.RetrySettings;
 import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.contract.ContractApplication;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.Numbered;
 import io.mqlab.messaging.contract.Recorder;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,7 +57,7 @@ class KafkaDeadLetterRetentionTests {
 
 	@BeforeAll
 	static void startBroker() {
-		LocalBrokers.requirePostgres();
+		TestBrokers.postgres();
 		broker = ProxiedKafkaBroker.start();
 		admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
 	}
@@ -171,8 +171,9 @@ class KafkaDeadLetterRetentionTests {
 	private ConfigurableApplicationContext context(Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
-		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
-		properties.put("spring.datasource.username", "postgres");
+		properties.put("spring.datasource.url", TestBrokers.postgres().jdbcUrl());
+		properties.put("spring.datasource.password", TestBrokers.postgres().password());
+		properties.put("spring.datasource.username", TestBrokers.postgres().username());
 		properties.put("spring.flyway.enabled", false);
 		properties.put("mqlab.messaging.backend", "kafka");
 		properties.put("mqlab.messaging.outbox.relay-enabled", false);

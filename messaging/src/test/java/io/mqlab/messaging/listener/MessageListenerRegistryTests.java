@@ -13,9 +13,8 @@ import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.MessageContext;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.autoconfigure.MessagingAutoConfiguration;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.Numbered;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -50,16 +49,14 @@ class MessageListenerRegistryTests {
 				JacksonAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withBean(Inbox.class, Inbox::new)
-		.withPropertyValues("mqlab.messaging.backend=redis", "spring.datasource.url=" + LocalBrokers.POSTGRES_URL,
-				"spring.datasource.username=postgres", "spring.flyway.enabled=false",
+		.withPropertyValues("mqlab.messaging.backend=redis",
+				"spring.datasource.url=" + TestBrokers.postgres().jdbcUrl(),
+				"spring.datasource.username=" + TestBrokers.postgres().username(),
+				"spring.datasource.password=" + TestBrokers.postgres().password(),
+				"spring.data.redis.host=" + TestBrokers.redis().host(),
+				"spring.data.redis.port=" + TestBrokers.redis().port(), "spring.flyway.enabled=false",
 				"mqlab.messaging.outbox.relay-enabled=false", "mqlab.messaging.backlog-interval=200ms",
 				"mqlab.messaging.retry.initial-delay=10ms", "test.topic=" + this.topic);
-
-	@BeforeAll
-	static void requireBrokers() {
-		LocalBrokers.requireRedis();
-		LocalBrokers.requirePostgres();
-	}
 
 	@Test
 	void runsAnnotatedMethodsWithThePayloadTypeOfTheirSignature() {
@@ -171,7 +168,9 @@ class MessageListenerRegistryTests {
 			.withConfiguration(AutoConfigurations.of(MessagingAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					JacksonAutoConfiguration.class))
 			.withBean(Inbox.class, Inbox::new)
-			.withPropertyValues("mqlab.messaging.backend=redis", "test.topic=" + this.topic)
+			.withPropertyValues("mqlab.messaging.backend=redis", "test.topic=" + this.topic,
+					"spring.data.redis.host=" + TestBrokers.redis().host(),
+					"spring.data.redis.port=" + TestBrokers.redis().port())
 			.withUserConfiguration(IdempotentListener.class)
 			.run((context) -> {
 				assertThat(context).hasFailed();

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.ContractApplication;
-import io.mqlab.messaging.contract.LocalBrokers;
+import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.Numbered;
 import io.mqlab.messaging.contract.Recorder;
 import org.junit.jupiter.api.AfterAll;
@@ -54,9 +54,9 @@ class RedisStreamTrimTests {
 
 	@BeforeAll
 	static void connect() {
-		LocalBrokers.requireRedis();
-		LocalBrokers.requirePostgres();
-		factory = new LettuceConnectionFactory(LocalBrokers.HOST, LocalBrokers.REDIS_PORT);
+		TestBrokers.redis();
+		TestBrokers.postgres();
+		factory = new LettuceConnectionFactory(TestBrokers.redis().host(), TestBrokers.redis().port());
 		factory.afterPropertiesSet();
 		factory.start();
 		redis = new StringRedisTemplate(factory);
@@ -207,8 +207,9 @@ class RedisStreamTrimTests {
 	private Messaging messaging(Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
-		properties.put("spring.datasource.url", LocalBrokers.POSTGRES_URL);
-		properties.put("spring.datasource.username", "postgres");
+		properties.put("spring.datasource.url", TestBrokers.postgres().jdbcUrl());
+		properties.put("spring.datasource.password", TestBrokers.postgres().password());
+		properties.put("spring.datasource.username", TestBrokers.postgres().username());
 		properties.put("spring.flyway.enabled", false);
 		properties.put("mqlab.messaging.backend", "redis");
 		properties.put("mqlab.messaging.outbox.relay-enabled", false);
@@ -217,8 +218,8 @@ class RedisStreamTrimTests {
 		properties.put("mqlab.messaging.redis.key-prefix", PREFIX);
 		properties.put("mqlab.messaging.redis.retention", "0s");
 		properties.put("mqlab.messaging.redis.trim-interval", "100ms");
-		properties.put("spring.data.redis.host", LocalBrokers.HOST);
-		properties.put("spring.data.redis.port", LocalBrokers.REDIS_PORT);
+		properties.put("spring.data.redis.host", TestBrokers.redis().host());
+		properties.put("spring.data.redis.port", TestBrokers.redis().port());
 		properties.putAll(extra);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApplication.class)
 			.web(WebApplicationType.NONE)
