@@ -68,7 +68,7 @@ stop_hint() {
 refuse_foreign() {
   local pid
   pid=$(pid_on_port "$port")
-  say "kafka: 127.0.0.1:$port is taken by a broker this checkout did not start:" >&2
+  say "kafka: 127.0.0.1:$port is taken by a process this checkout did not start:" >&2
   say "  $(listener)" >&2
   say "  Its data and offsets are not this checkout's, so it is not used silently." >&2
   if [[ -n $pid ]]; then

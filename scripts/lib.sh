@@ -12,7 +12,7 @@ pid_on_port() {
 
 # A process's command line, cut to a readable length.
 cmdline_of() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | cut -c 1-300
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//' | cut -c 1-300
 }
 
 as_root() {
