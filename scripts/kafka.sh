@@ -6,7 +6,8 @@
 # A broker on the port that this checkout did not start (another clone's, a leftover) is
 # refused: its data and offsets are not this checkout's. start --external uses it anyway and
 # records that (status shows it); stop never stops it.
-# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), MQLAB_HOME (<repo>/.mqlab).
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), MQLAB_HOME (<repo>/.mqlab),
+# KAFKA_EXTERNAL_HINT (how the caller uses a foreign broker on purpose, for the refusal).
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -74,7 +75,7 @@ refuse_foreign() {
   if [[ -n $pid ]]; then
     say "  Stop it: $(stop_hint "$pid")" >&2
   fi
-  say "  Or use it on purpose: ./mqlab up kafka --external-kafka (./mqlab status then shows it)" >&2
+  say "  Or use it on purpose: ${KAFKA_EXTERNAL_HINT:-./mqlab up kafka --external-kafka (./mqlab status then shows it)}" >&2
   return 1
 }
 
