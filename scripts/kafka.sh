@@ -49,7 +49,7 @@ listener() {
   local pid
   pid=$(pid_on_port "$port")
   if [[ -n $pid ]]; then
-    say "pid $pid: $(cmdline_of "$pid")"
+    say "pid $pid: $(shown_cmdline_of "$pid")"
   else
     say "a process ss does not show (as root: ss -ltnp 'sport = :$port')"
   fi

@@ -10,9 +10,17 @@ pid_on_port() {
   ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2
 }
 
-# A process's command line, cut to a readable length.
+# A process's command line, its arguments separated by spaces.
 cmdline_of() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//' | cut -c 1-300
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//'
+}
+
+# The same, cut to a length that reads well in a message (a JVM's class path can be huge).
+shown_cmdline_of() {
+  local line
+  line=$(cmdline_of "$1")
+  if ((${#line} > 400)); then line="${line:0:400}..."; fi
+  say "$line"
 }
 
 as_root() {
