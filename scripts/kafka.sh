@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # A standalone Kafka 4.2.1 broker in KRaft mode (broker + controller in one process) on
 # 127.0.0.1:9092, run from Maven Central jars: no Docker, no Kafka install.
-#   scripts/kafka.sh start | stop | status | restart
+#   scripts/kafka.sh start [--external] | stop | status | restart
 # Idempotent: start does nothing when it already runs, stop when it does not.
-# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), MQLAB_HOME (<repo>/.mqlab).
+# A broker on the port that this checkout did not start (another clone's, a leftover) is
+# refused: its data and offsets are not this checkout's. start --external uses it anyway and
+# records that (status shows it); stop never stops it.
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), MQLAB_HOME (<repo>/.mqlab),
+# KAFKA_EXTERNAL_HINT (how the caller uses a foreign broker on purpose, for the refusal).
 set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 home=${MQLAB_HOME:-$root/.mqlab}
@@ -13,19 +20,62 @@ port=${KAFKA_PORT:-9092}
 controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 pidfile=$dir/kafka.pid
 log=$dir/kafka.log
+# what --external adopted: "pid: command line"
+external=$dir/external
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A broker on this checkout's own configuration (a clone's broker runs the same class).
+ours() { cmdline_of "$1" | grep -qF "kafka.Kafka $dir/server.properties"; }
 
 running_pid() {
-  if [[ -f $pidfile ]]; then
-    local pid
-    pid=$(cat "$pidfile")
-    # pids get reused: trust the file only while that process is our broker
-    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q kafka.Kafka; then
-      echo "$pid"
-      return 0
-    fi
+  local pid=""
+  if [[ -f $pidfile ]]; then pid=$(cat "$pidfile"); fi
+  # pids get reused: trust the file only while that process is our broker
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && ours "$pid"; then
+    echo "$pid"
+    return 0
   fi
+  # a lost pid file: the broker on the port is still ours if it runs on our configuration
+  pid=$(pid_on_port "$port")
+  if [[ -n $pid ]] && ours "$pid"; then
+    echo "$pid" >"$pidfile"
+    echo "$pid"
+    return 0
+  fi
+  return 1
+}
+
+# "pid N: command line" of whatever listens on the port, or a hint when ss cannot tell.
+listener() {
+  local pid
+  pid=$(pid_on_port "$port")
+  if [[ -n $pid ]]; then
+    say "pid $pid: $(shown_cmdline_of "$pid")"
+  else
+    say "a process ss does not show (as root: ss -ltnp 'sport = :$port')"
+  fi
+}
+
+# How to stop it: another checkout's broker stops with that checkout's ./mqlab down.
+stop_hint() {
+  local pid=$1 config
+  config=$(cmdline_of "$pid" | grep -o '[^ ]*/\.mqlab/kafka/server\.properties' || true)
+  if [[ -n $config ]]; then
+    say "(cd ${config%/.mqlab/kafka/server.properties} && ./mqlab down), or kill $pid"
+  else
+    say "kill $pid"
+  fi
+}
+
+refuse_foreign() {
+  local pid
+  pid=$(pid_on_port "$port")
+  say "kafka: 127.0.0.1:$port is taken by a process this checkout did not start:" >&2
+  say "  $(listener)" >&2
+  say "  Its data and offsets are not this checkout's, so it is not used silently." >&2
+  if [[ -n $pid ]]; then
+    say "  Stop it: $(stop_hint "$pid")" >&2
+  fi
+  say "  Or use it on purpose: ${KAFKA_EXTERNAL_HINT:-./mqlab up kafka --external-kafka (./mqlab status then shows it)}" >&2
   return 1
 }
 
@@ -82,18 +132,29 @@ PROPS
 }
 
 start() {
-  if pid=$(running_pid); then
-    echo "kafka: already running (pid $pid) on 127.0.0.1:$port"
+  local use_external=${1:-}
+  if running_pid >/dev/null; then
+    rm -f "$external"
     return 0
   fi
   if port_open "$port"; then
-    echo "kafka: something else already listens on 127.0.0.1:$port; using it"
+    if [[ $use_external != --external ]]; then
+      rm -f "$external"
+      refuse_foreign
+      return 1
+    fi
+    mkdir -p "$dir"
+    listener >"$external"
+    say "kafka: using the external broker on 127.0.0.1:$port ($(cat "$external"))"
     return 0
   fi
+  rm -f "$external"
   mkdir -p "$dir"
   fetch_jars
   configure
-  nohup java -Xms256m -Xmx${KAFKA_HEAP:-1g} -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+  # keep the previous run's log: it may hold why that broker died
+  if [[ -f $log ]]; then mv -f "$log" "$log.1"; fi
+  nohup java -Xms256m -Xmx"${KAFKA_HEAP:-1g}" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
     -cp "$dir/libs/*" kafka.Kafka "$dir/server.properties" >"$log" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
@@ -113,8 +174,13 @@ start() {
 }
 
 stop() {
+  local pid
+  if [[ -f $external ]]; then
+    # not ours to stop; forget it so the next start asks again
+    rm -f "$external"
+    say "kafka: no longer using the external broker on 127.0.0.1:$port (left running)"
+  fi
   if ! pid=$(running_pid); then
-    echo "kafka: not running"
     rm -f "$pidfile"
     return 0
   fi
@@ -133,10 +199,13 @@ stop() {
 }
 
 status() {
+  local pid
   if pid=$(running_pid); then
-    echo "kafka: running (pid $pid) on 127.0.0.1:$port"
+    echo "kafka: running (pid $pid) on 127.0.0.1:$port, data in $dir/data"
+  elif [[ -f $external ]] && port_open "$port"; then
+    echo "kafka: EXTERNAL broker on 127.0.0.1:$port, not started by this checkout (--external-kafka): $(cat "$external")"
   elif port_open "$port"; then
-    echo "kafka: a broker not started by mqlab listens on 127.0.0.1:$port"
+    echo "kafka: not this checkout's broker on 127.0.0.1:$port, unused: $(listener)"
   else
     echo "kafka: not running"
     return 3
@@ -144,7 +213,7 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop ;;
   status) status ;;
   restart) stop && start ;;

@@ -1,12 +1,29 @@
 #!/usr/bin/env bash
-# Makes sure the machine's own services run on loopback: PostgreSQL 5432, Redis 6379,
-# RabbitMQ 5672, Mosquitto 1883. Installs them from Debian packages when missing (root),
-# starts the ones that are down, and waits until they answer. Kafka is separate
-# (scripts/kafka.sh), since it is not a Debian package.
-#   scripts/services.sh start | status
+# Makes sure the machine's own servers run on loopback: PostgreSQL 5432, Redis 6379,
+# RabbitMQ 5672, Mosquitto 1883, MariaDB 3306 (installed by scripts/setup.sh). Starts the
+# ones that are down and waits until they answer; prints one line per server it started and
+# nothing else. Kafka is separate (scripts/kafka.sh): it is not a Debian package.
+#   scripts/services.sh start [SERVER...]   SERVER: postgres redis rabbitmq mosquitto mariadb (default: all)
+#   scripts/services.sh stop SERVER...      stop those (./mqlab test stops what it started)
+#   scripts/services.sh status
+# Environment: MQLAB_STARTED_FILE: start appends the name of each server it started there.
 set -euo pipefail
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+all="postgres redis rabbitmq mosquitto mariadb"
+
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+port_of() {
+  case $1 in
+    postgres) echo 5432 ;;
+    redis) echo 6379 ;;
+    rabbitmq) echo 5672 ;;
+    mosquitto) echo 1883 ;;
+    mariadb) echo 3306 ;;
+    *) say "services: unknown server '$1': choose among: $all" >&2; exit 2 ;;
+  esac
+}
 
 wait_port() {
   local name=$1 port=$2
@@ -14,107 +31,102 @@ wait_port() {
     if port_open "$port"; then return 0; fi
     sleep 0.5
   done
-  echo "$name did not open 127.0.0.1:$port within 60 s" >&2
+  say "services: $name did not open 127.0.0.1:$port within 60 s" >&2
   return 1
 }
 
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+pg_cluster() { ls /etc/postgresql | sort -V | tail -n 1; }
+
+# The commands that start each server, as the machines of this project do (MACHINE.md).
+start_postgres() { as_root pg_ctlcluster --skip-systemctl-redirect "$(pg_cluster)" main start; }
+
+start_redis() {
+  as_root mkdir -p /var/lib/redis /var/log/redis
+  as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
 }
 
-# A fresh Debian PostgreSQL asks for passwords on 127.0.0.1; the local defaults (and CI) log
-# in as postgres without one, as on the machines this project runs on.
-trust_loopback() {
-  local hba
-  for hba in /etc/postgresql/*/main/pg_hba.conf; do
-    if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
-      as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
-    fi
-  done
+start_rabbitmq() { as_root rabbitmq-server -detached; }
+
+start_mosquitto() { as_root mosquitto -d -c /etc/mosquitto/mosquitto.conf; }
+
+start_mariadb() {
+  # Debian's init script makes the socket folder; without systemd nobody else does
+  as_root install -d -o mysql -g mysql /run/mysqld
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
 }
 
-install_missing() {
-  local missing=()
-  command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
-  command -v redis-server >/dev/null || missing+=(redis-server)
-  command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
-  command -v mosquitto >/dev/null || missing+=(mosquitto)
-  # parses docker-compose.yml in the tests, where no Docker engine runs
-  command -v docker-compose >/dev/null || missing+=(docker-compose)
-  if ((${#missing[@]})); then
-    echo "services: installing ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    if [[ " ${missing[*]} " == *" postgresql "* ]]; then
-      trust_loopback
-    fi
-  fi
-}
-
-start_postgres() {
-  if port_open 5432; then return; fi
-  echo "services: starting PostgreSQL"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
-  wait_port PostgreSQL 5432
+stop_server() {
+  case $1 in
+    postgres) as_root pg_ctlcluster --skip-systemctl-redirect "$(pg_cluster)" main stop ;;
+    redis) redis-cli -p 6379 shutdown nosave ;;
+    rabbitmq) as_root rabbitmqctl -q stop ;;
+    mosquitto) as_root kill "$(pid_on_port 1883)" ;;
+    mariadb) as_root start-stop-daemon --stop --oknodo --retry 30 --exec /usr/sbin/mariadbd ;;
+  esac
 }
 
 # The tests' database, one per service, and one for the PostgreSQL queue backend.
 ensure_databases() {
-  local db
+  local db created=()
   for db in test orders_legacy orders_new reconciliation mqlab; do
     if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
       psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $db"
-      echo "services: created database $db"
+      created+=("$db")
+    fi
+  done
+  if ((${#created[@]})); then say "services: created PostgreSQL databases ${created[*]}"; fi
+}
+
+start() {
+  local names=("$@") name port output
+  ((${#names[@]})) || read -ra names <<<"$all"
+  for name in "${names[@]}"; do
+    port=$(port_of "$name")
+    if ! port_open "$port"; then
+      # the start commands chatter; show what they said only when the server does not come up
+      output=$("start_$name" 2>&1) || true
+      if ! wait_port "$name" "$port"; then
+        [[ -z $output ]] || say "$output" | tail -n 15 >&2
+        exit 1
+      fi
+      say "services: started $name on 127.0.0.1:$port"
+      if [[ -n ${MQLAB_STARTED_FILE:-} ]]; then echo "$name" >>"$MQLAB_STARTED_FILE"; fi
+    fi
+    if [[ $name == postgres ]]; then ensure_databases; fi
+  done
+}
+
+stop() {
+  local name
+  for name in "$@"; do
+    port_of "$name" >/dev/null
+    if port_open "$(port_of "$name")"; then
+      stop_server "$name" >/dev/null 2>&1 || true
+      say "services: stopped $name"
     fi
   done
 }
 
-start_redis() {
-  if port_open 6379; then return; fi
-  echo "services: starting Redis"
-  mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log
-  wait_port Redis 6379
-}
-
-start_rabbitmq() {
-  if port_open 5672; then return; fi
-  echo "services: starting RabbitMQ"
-  as_root rabbitmq-server -detached
-  wait_port RabbitMQ 5672
-}
-
-start_mosquitto() {
-  if port_open 1883; then return; fi
-  echo "services: starting Mosquitto"
-  as_root mosquitto -d -c /etc/mosquitto/mosquitto.conf
-  wait_port Mosquitto 1883
-}
-
 status() {
-  local code=0
-  for service in PostgreSQL:5432 Redis:6379 RabbitMQ:5672 Mosquitto:1883 Kafka:9092; do
-    if port_open "${service#*:}"; then
-      echo "${service%:*}: up on 127.0.0.1:${service#*:}"
+  local code=0 name port
+  for name in $all; do
+    port=$(port_of "$name")
+    if port_open "$port"; then
+      say "$name: up on 127.0.0.1:$port"
     else
-      echo "${service%:*}: down"
+      say "$name: down"
       code=3
     fi
   done
   return $code
 }
 
-case "${1:-}" in
-  start)
-    install_missing
-    start_postgres
-    ensure_databases
-    start_redis
-    start_rabbitmq
-    start_mosquitto
-    echo "services: PostgreSQL, Redis, RabbitMQ and Mosquitto are up"
-    ;;
+command=${1:-}
+shift || true
+case $command in
+  start) start ${@+"$@"} ;;
+  stop) stop ${@+"$@"} ;;
   status) status ;;
-  *) echo "usage: $0 start|status" >&2; exit 2 ;;
+  *) say "usage: $0 start [SERVER...] | stop SERVER... | status" >&2; exit 2 ;;
 esac

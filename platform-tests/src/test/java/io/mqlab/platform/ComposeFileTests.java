@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * No Docker engine runs here, so these checks keep {@code docker-compose.yml} honest
  * against the code: every service module has a compose service on the port it listens on,
- * every environment variable binds to a property the applications read, and every backend
- * can be chosen.
+ * every environment variable binds to a property the applications read, every backend can
+ * be chosen, and nothing is published beyond the host's loopback interface.
  */
 class ComposeFileTests {
 
@@ -64,12 +64,38 @@ class ComposeFileTests {
 			String port = applicationProperty(module, "server.port");
 			assertThat(service.get("ports")).as(module + " ports")
 				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
-				.contains(port + ":" + port);
+				.contains("127.0.0.1:" + port + ":" + port);
 			assertThat(String.valueOf(environment(module).get("SERVER_PORT"))).as(module).isEqualTo(port);
 			assertThat(((Map<?, ?>) ((Map<?, ?>) service.get("build")).get("args")).get("MODULE")).isEqualTo(module);
 			Set<Object> dependencies = new HashSet<>(((Map<?, ?>) service.get("depends_on")).keySet());
 			assertThat(dependencies).as(module).containsAll(INFRASTRUCTURE);
 		}
+	}
+
+	/**
+	 * The brokers run with default credentials (RabbitMQ guest/guest and its management
+	 * UI, PostgreSQL's compose password) and no TLS: only this host may reach them.
+	 */
+	@Test
+	void everyPublishedPortBindsToLoopbackOnly() {
+		List<String> published = new ArrayList<>();
+		for (Map.Entry<String, Object> service : services().entrySet()) {
+			Object ports = ((Map<?, ?>) service.getValue()).get("ports");
+			if (ports != null) {
+				for (Object port : (List<?>) ports) {
+					published.add(service.getKey() + " " + port);
+				}
+			}
+		}
+		assertThat(published).as("published ports")
+			.anySatisfy((port) -> assertThat(port).startsWith("postgres "))
+			.anySatisfy((port) -> assertThat(port).startsWith("rabbitmq "))
+			.anySatisfy((port) -> assertThat(port).startsWith("redis "))
+			.anySatisfy((port) -> assertThat(port).startsWith("kafka "))
+			.allSatisfy((port) -> assertThat(port).matches("[a-z-]+ 127\\.0\\.0\\.1:\\d+:\\d+"));
+		assertThat((String) environment("kafka").get("KAFKA_ADVERTISED_LISTENERS"))
+			.as("the address clients on the host are sent to")
+			.contains("EXTERNAL://127.0.0.1:29092");
 	}
 
 	@Test
@@ -143,7 +169,7 @@ class ComposeFileTests {
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException(
-						"docker-compose is needed to parse the compose file: apt-get install docker-compose (scripts/services.sh start installs it)",
+						"docker-compose is needed to parse the compose file: ./mqlab setup installs it (apt-get install docker-compose)",
 						ex);
 			}
 			String output = new String(process.getInputStream().readAllBytes());
