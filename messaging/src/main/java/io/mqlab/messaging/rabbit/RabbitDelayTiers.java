@@ -33,8 +33,8 @@ import com.rabbitmq.client.Channel;
  * {@code stream_queue} feature flag): the broker keeps an expired message in its queue
  * until the next queues confirm it, so a broker crash in the middle of a hop delivers it
  * late (or twice), never loses it. A message that reaches no queue once due (no group has
- * a queue for its topic) stays in its level-0 queue and the broker retries it, so it
- * arrives once a group exists.
+ * a queue for its topic) stays in its level-0 queue and the broker tries it again every
+ * few minutes, so it arrives once a group exists.
  * <p>
  * Quorum queues are named {@value #PREFIX}{@code v2.<ttl>ms}; the classic queues of
  * earlier versions ({@value #PREFIX}{@code <ttl>ms}, a queue's type cannot change) are
