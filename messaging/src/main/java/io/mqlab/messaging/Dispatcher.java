@@ -84,7 +84,7 @@ public final class Dispatcher {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Dead-lettering unreadable message " + envelope.id() + " on " + this.topic + " for group "
-					+ this.group + ": " + ex.getMessage());
+					+ this.group + ": " + LogText.of(ex.getMessage()));
 			deadLetter(deadLetters, envelope, ex, 0);
 			return;
 		}
@@ -111,7 +111,7 @@ public final class Dispatcher {
 			}
 			Throwable cause = ex.getLastException();
 			logger.warn("Dead-lettering message " + envelope.id() + " on " + this.topic + " for group " + this.group
-					+ " after " + attempt[0] + " attempt(s): " + cause);
+					+ " after " + attempt[0] + " attempt(s): " + LogText.of(cause));
 			deadLetter(deadLetters, envelope, cause, attempt[0]);
 		}
 	}

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import io.mqlab.support.Problems.FieldError;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -93,6 +94,22 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(BodyTooLargeException.class)
 	ResponseEntity<Object> bodyTooLarge(BodyTooLargeException ex) {
 		return problem(Problems.bodyTooLarge(ex.limit()));
+	}
+
+	/**
+	 * Tomcat parses the query string (and a form body) on the first parameter read,
+	 * inside argument resolution: malformed percent-encoding, an undecodable charset or
+	 * too many parameters is the client's fault.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<Object> invalidParameters(InvalidParameterException ex) {
+		logger.debug("Unreadable request parameters", ex);
+		HttpStatus status = HttpStatus.resolve(ex.getErrorCode());
+		if (status == null || !status.is4xxClientError()) {
+			status = HttpStatus.BAD_REQUEST;
+		}
+		return problem(Problems.of(status, "malformed-parameters", "Malformed request parameters",
+				"The query string or form parameters are not valid percent-encoded UTF-8", Map.of()));
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
 /**
- * Problem details and body size limits for every mqlab service.
+ * Problem details, body size limits and Content-Type checks for every mqlab service.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -30,6 +30,14 @@ public final class ServiceSupportAutoConfiguration {
 		FilterRegistrationBean<BodySizeLimitFilter> registration = new FilterRegistrationBean<>(
 				new BodySizeLimitFilter(maxBodyBytes, jsonMapper.getIfAvailable(JsonMapper::shared)));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<ContentTypeFilter> contentTypeFilter(ObjectProvider<JsonMapper> jsonMapper) {
+		FilterRegistrationBean<ContentTypeFilter> registration = new FilterRegistrationBean<>(
+				new ContentTypeFilter(jsonMapper.getIfAvailable(JsonMapper::shared)));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
 		return registration;
 	}
 

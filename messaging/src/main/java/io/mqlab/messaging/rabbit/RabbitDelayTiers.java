@@ -11,7 +11,7 @@ import com.rabbitmq.client.Channel;
  * dead-lettering only: the delay, rounded up to {@value #UNIT_MILLIS} ms units, is
  * written in base {@value #BASE}, and the message spends each digit in a tier queue.
  * Level {@code k} (unit {@code u = 50 ms * 4^k}) is a headers exchange
- * {@code mqlab.delay.<u>ms} with three durable queues {@code mqlab.delay.<d*u>ms}
+ * {@code mqlab.delay.v2.<u>ms} with three quorum queues {@code mqlab.delay.v2.<d*u>ms}
  * ({@code d} = 1, 2, 3) whose queue-level TTL is {@code d*u} and whose dead-letter
  * exchange is level {@code k-1} (level 0's is the {@linkplain #DUE due exchange}). The
  * message carries one header per digit: level {@code k} routes it into the queue of digit
@@ -27,10 +27,24 @@ import com.rabbitmq.client.Channel;
  * Dead-lettering keeps the properties (persistent delivery mode, priority) and the
  * routing key, which is the message's partition.
  * <p>
- * Cost: every hop is one more persistent enqueue on the broker. One-millisecond binary
- * tiers (six or seven hops for delays of seconds) saturated RabbitMQ here at 1,000
- * messages due per second; base 4 in 50 ms units takes about half as many hops. A larger
- * base takes fewer still, for more queues.
+ * The tier queues are quorum queues with at-least-once dead-lettering
+ * ({@code x-dead-letter-strategy=at-least-once}, which needs
+ * {@code x-overflow=reject-publish} and RabbitMQ 3.10 or later with the
+ * {@code stream_queue} feature flag): the broker keeps an expired message in its queue
+ * until the next queues confirm it, so a broker crash in the middle of a hop delivers it
+ * late (or twice), never loses it. A message that reaches no queue once due (no group has
+ * a queue for its topic) stays in its level-0 queue and the broker tries it again every
+ * few minutes, so it arrives once a group exists.
+ * <p>
+ * Quorum queues are named {@value #PREFIX}{@code v2.<ttl>ms}; the classic queues of
+ * earlier versions ({@value #PREFIX}{@code <ttl>ms}, a queue's type cannot change) are
+ * retired at declaration: unbound, their exchanges forwarded into the new levels so what
+ * they still hold goes on, and deleted once empty.
+ * <p>
+ * Cost: every hop is one more persistent enqueue on the broker (a replicated log append
+ * for a quorum queue). One-millisecond binary tiers (six or seven hops for delays of
+ * seconds) saturated RabbitMQ here at 1,000 messages due per second; base 4 in 50 ms
+ * units takes about half as many hops. A larger base takes fewer still, for more queues.
  */
 final class RabbitDelayTiers {
 
@@ -48,6 +62,12 @@ final class RabbitDelayTiers {
 
 	static final String PREFIX = "mqlab.delay.";
 
+	/** The quorum tiers' names: {@code mqlab.delay.v2.<ttl>ms}. */
+	static final String TIERS = PREFIX + "v2.";
+
+	/** The classic tiers of earlier versions, retired by {@link #declare}. */
+	static final String CLASSIC_TIERS = PREFIX;
+
 	private static final String DIGIT_HEADER = "mqlab-delay-digit-";
 
 	private RabbitDelayTiers() {
@@ -55,12 +75,20 @@ final class RabbitDelayTiers {
 
 	/** The exchange of level {@code level}, named after its unit. */
 	static String exchange(int level) {
-		return name(pow(level));
+		return name(TIERS, pow(level));
 	}
 
 	/** The queue holding digit {@code digit} (1 to 3) of level {@code level}. */
 	static String queue(int level, int digit) {
-		return name(digit * pow(level));
+		return name(TIERS, digit * pow(level));
+	}
+
+	/** The arguments of a tier queue: quorum, its TTL, at-least-once dead-lettering. */
+	static Map<String, Object> queueArguments(int level, int digit) {
+		String next = (level == 0) ? DUE : exchange(level - 1);
+		return Map.of("x-queue-type", "quorum", "x-message-ttl", digit * pow(level) * UNIT_MILLIS,
+				"x-dead-letter-exchange", next, "x-dead-letter-strategy", "at-least-once", "x-overflow",
+				"reject-publish");
 	}
 
 	/** Whether an AMQP header is one of the tiers' routing headers. */
@@ -79,12 +107,67 @@ final class RabbitDelayTiers {
 			channel.exchangeDeclare(exchange, "headers", true);
 			for (int digit = 1; digit < BASE; digit++) {
 				String queue = queue(level, digit);
-				channel.queueDeclare(queue, true, false, false,
-						Map.of("x-message-ttl", digit * pow(level) * UNIT_MILLIS, "x-dead-letter-exchange", next));
+				channel.queueDeclare(queue, true, false, false, queueArguments(level, digit));
 				channel.queueBind(queue, exchange, "", match(level, digit));
 			}
 			channel.exchangeBind(next, exchange, "", match(level, 0));
 		}
+	}
+
+	/**
+	 * Retires the classic tiers of an earlier version, if the broker has them: their
+	 * queues take nothing new, what they hold expires into their old exchanges, which now
+	 * forward everything into the quorum level of the same unit, and each queue goes once
+	 * empty. Every step is idempotent, so every start-up takes it further.
+	 * @param channels a new channel per step: a step on something missing closes it
+	 * @return how many classic tier queues are left (not yet empty)
+	 */
+	static int retireClassicTiers(Channels channels) throws IOException {
+		int left = 0;
+		for (int level = 0; level < LEVELS; level++) {
+			int lvl = level;
+			String newExchange = exchange(level);
+			String oldExchange = name(CLASSIC_TIERS, pow(level));
+			boolean exchangeExists = channels.attempt((channel) -> channel.exchangeDeclarePassive(oldExchange));
+			if (exchangeExists) {
+				channels
+					.attempt((channel) -> channel.exchangeBind(newExchange, oldExchange, "", Map.of("x-match", "all")));
+				String oldNext = (level == 0) ? DUE : name(CLASSIC_TIERS, pow(level - 1));
+				channels.attempt((channel) -> channel.exchangeUnbind(oldNext, oldExchange, "", match(lvl, 0)));
+			}
+			for (int digit = 1; digit < BASE; digit++) {
+				String oldQueue = name(CLASSIC_TIERS, digit * pow(level));
+				int dgt = digit;
+				if (exchangeExists) {
+					channels.attempt((channel) -> channel.queueUnbind(oldQueue, oldExchange, "", match(lvl, dgt)));
+				}
+				// fails (and closes its channel) while the queue is missing or still
+				// holds messages
+				boolean deleted = channels.attempt((channel) -> {
+					channel.queueDeclarePassive(oldQueue);
+					channel.queueDelete(oldQueue, false, true);
+				});
+				if (!deleted && channels.attempt((channel) -> channel.queueDeclarePassive(oldQueue))) {
+					left++;
+				}
+			}
+		}
+		return left;
+	}
+
+	/** Runs broker operations, each on a channel of its own. */
+	interface Channels {
+
+		/** Whether the operation succeeded; a broker refusal is {@code false}. */
+		boolean attempt(Operation operation) throws IOException;
+
+	}
+
+	/** An operation on a channel. */
+	interface Operation {
+
+		void run(Channel channel) throws IOException;
+
 	}
 
 	/** The exchange a message with this delay enters: the level of its highest digit. */
@@ -127,8 +210,8 @@ final class RabbitDelayTiers {
 		return value;
 	}
 
-	private static String name(long units) {
-		return PREFIX + (units * UNIT_MILLIS) + "ms";
+	private static String name(String prefix, long units) {
+		return prefix + (units * UNIT_MILLIS) + "ms";
 	}
 
 	private static Map<String, Object> match(int level, int digit) {

@@ -14,6 +14,7 @@ import io.mqlab.messaging.Envelope;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -27,22 +28,24 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * With the delayed-message-exchange plugin (detected once, on a throwaway connection, by
  * declaring an {@code x-delayed-message} exchange) the message goes through
  * {@value #PLUGIN_EXCHANGE} with an {@code x-delay} header. Without it (RabbitMQ 3.10
- * here) it goes through the TTL and dead-letter tiers of {@link RabbitDelayTiers}. Both
- * end in a headers exchange bound to each topic's exchange on header {@code mqlab.topic}.
+ * here) it goes through the TTL and at-least-once dead-letter tiers (quorum queues) of
+ * {@link RabbitDelayTiers}. Both end in a headers exchange bound to each topic's exchange
+ * on header {@code mqlab.topic}.
  * <p>
  * The publish completes on the broker's confirm, once the persistent message is in a
- * durable delay queue (or the plugin's store). Pending messages live on the broker only:
+ * quorum delay queue (or the plugin's store). Pending messages live on the broker only:
  * they survive a restart of any service (nothing in the application holds them), and of
- * the broker (durable queues and exchanges, persistent messages; one that fell due while
- * the broker was down goes on at start, late by the downtime).
+ * the broker, also a crash in the middle of a hop (quorum queues, at-least-once
+ * dead-lettering; one that fell due while the broker was down goes on at start, late by
+ * the downtime).
  * <p>
  * Ordering: delayed messages are not ordered relative to immediate ones, nor to each
  * other except by due time (two of one key due within one tier unit may swap); once due,
  * a message joins its key's partition queue behind whatever is there. Duplicates: as for
  * immediate messages, a publish that failed late (no confirm in time) may still be held
- * and its retry delivered too, under the same id. A message due while no group has a
- * queue for its topic is dropped by the broker, like an immediate one, but without the
- * unroutable warning (dead-lettering has no returns).
+ * and its retry delivered too, under the same id; a broker crash mid-hop may deliver one
+ * twice too. A message due while no group has a queue for its topic stays in the last
+ * tier and is retried by the broker (with the tiers; the plugin drops it).
  */
 final class RabbitDelays {
 
@@ -108,12 +111,43 @@ final class RabbitDelays {
 							RabbitDelayTiers.declare(channel);
 							return null;
 						});
+						retireClassicTiers();
 					}
 					this.plugin = known;
 				}
 			}
 		}
 		return known;
+	}
+
+	/**
+	 * Moves what an earlier version's classic tiers hold into the quorum tiers. Never
+	 * fails the publish: the classic tiers still deliver meanwhile.
+	 */
+	private void retireClassicTiers() {
+		try {
+			int left = RabbitDelayTiers.retireClassicTiers(this::attempt);
+			if (left > 0) {
+				logger.info(left + " classic delay queue(s) of an earlier version (" + RabbitDelayTiers.CLASSIC_TIERS
+						+ "<ttl>ms) still hold messages, which go on into the quorum tiers; each is deleted once empty");
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not retire the classic delay queues of an earlier version: " + ex);
+		}
+	}
+
+	private boolean attempt(RabbitDelayTiers.Operation operation) {
+		try {
+			this.template.execute((channel) -> {
+				operation.run(channel);
+				return null;
+			});
+			return true;
+		}
+		catch (AmqpException ex) {
+			return false;
+		}
 	}
 
 	/** Due messages of the topic go on to the topic's exchange. */

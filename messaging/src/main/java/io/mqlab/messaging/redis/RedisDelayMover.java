@@ -207,10 +207,13 @@ final class RedisDelayMover implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Like the publisher: started after, and stopped before, the connection factory. */
+	/**
+	 * Like the publisher: stopped after the web server's graceful shutdown (a request may
+	 * still be publishing delayed messages) and before the connection factory.
+	 */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1000;
+		return RedisMessagePublisher.PHASE;
 	}
 
 }

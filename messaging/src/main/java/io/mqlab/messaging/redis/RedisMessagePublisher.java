@@ -45,10 +45,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * thread keeps the order of consecutive asynchronous publishes, and it works inside one
  * template session so pipelines reuse one dedicated connection (Spring Data Redis
  * pipelines on a dedicated connection, which without a pool would be a new TCP connection
- * per batch). It stops after the components that publish (handlers, the outbox relay) and
- * before the connection factory.
+ * per batch). It stops after the components that publish (handlers, the outbox relay, and
+ * the web server's graceful shutdown, which lets in-flight requests publish) and before
+ * the connection factory.
  */
 final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, DisposableBean {
+
+	/**
+	 * One below Spring Boot's {@code WebServerGracefulShutdownLifecycle} phase
+	 * ({@code DEFAULT_PHASE - 1024}): stopped once in-flight requests have finished,
+	 * still above the connection factory's phase (0).
+	 */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024 - 1;
 
 	private static final Log logger = LogFactory.getLog(RedisMessagePublisher.class);
 
@@ -308,7 +316,7 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1000;
+		return PHASE;
 	}
 
 	@Override

@@ -31,10 +31,10 @@ class RabbitDelayTiersTests {
 
 	@Test
 	void namesTiersAfterTheirTimeToLive() {
-		assertThat(RabbitDelayTiers.queue(0, 1)).isEqualTo("mqlab.delay.50ms");
-		assertThat(RabbitDelayTiers.queue(1, 3)).isEqualTo("mqlab.delay.600ms");
-		assertThat(RabbitDelayTiers.exchange(2)).isEqualTo("mqlab.delay.800ms");
-		assertThat(RabbitDelayTiers.entry(1500)).isEqualTo("mqlab.delay.800ms");
+		assertThat(RabbitDelayTiers.queue(0, 1)).isEqualTo("mqlab.delay.v2.50ms");
+		assertThat(RabbitDelayTiers.queue(1, 3)).isEqualTo("mqlab.delay.v2.600ms");
+		assertThat(RabbitDelayTiers.exchange(2)).isEqualTo("mqlab.delay.v2.800ms");
+		assertThat(RabbitDelayTiers.entry(1500)).isEqualTo("mqlab.delay.v2.800ms");
 		assertThat(RabbitDelayTiers.entry(Delay.MAX.toMillis())).isEqualTo(RabbitDelayTiers.exchange(12));
 	}
 

@@ -1,5 +1,6 @@
 package io.mqlab.order.order;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,5 +25,9 @@ interface OrderRepository extends JpaRepository<Order, UUID> {
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select o from Order o where o.id = :id")
 	Optional<Order> findForUpdate(UUID id);
+
+	/** Ids of the orders in a status placed before a time, oldest first. */
+	@Query("select o.id from Order o where o.status = :status and o.placedAt < :before order by o.placedAt")
+	List<UUID> findIdsByStatusAndPlacedAtBefore(OrderStatus status, Instant before, Pageable pageable);
 
 }

@@ -11,11 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.RetrySettings;
 import io.mqlab.messaging.autoconfigure.MessagingProperties;
 import io.mqlab.recommendation.RecommendationSettings;
 import io.mqlab.recommendation.click.Clicked;
@@ -42,6 +46,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
 
@@ -54,8 +60,9 @@ import org.springframework.util.FileSystemUtils;
  * replay after a crash or rebalance counts nothing twice. The application id is the
  * service's group; records are processed per partition in order, so one user's clicks
  * never race. A record that cannot be read goes to the library's dead-letter topic
- * ({@code <topic>.<group>.dlt}); a failure of Redis replaces the stream thread, which
- * processes the record again.
+ * ({@code <topic>.<group>.dlt}), and so does one that cannot be applied (retried first,
+ * like the messaging engine does); while Redis is unreachable, a record is retried in
+ * place with a growing backoff (see {@link #apply}), never dead-lettered nor spun on.
  */
 @Component
 @ConditionalOnProperty(name = "mqlab.recommendation.engine", havingValue = "kafka-streams")
@@ -64,6 +71,14 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(KafkaStreamsAggregator.class);
 
 	static final String SESSIONS = "sessions";
+
+	/** The longest backoff between attempts while the store is unreachable. */
+	static final long MAX_BACKOFF_MILLIS = 5000;
+
+	/**
+	 * How long one stream thread retries a record in place (below max.poll.interval.ms).
+	 */
+	static final Duration MAX_IN_PLACE = Duration.ofMinutes(2);
 
 	private final Messaging messaging;
 
@@ -81,9 +96,13 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 
 	private final JsonMapper json;
 
+	private final RetrySettings retry;
+
 	private KafkaStreams streams;
 
 	private Path stateDir;
+
+	private volatile boolean stopping;
 
 	KafkaStreamsAggregator(Messaging messaging, ObjectProvider<KafkaConnectionDetails> connection,
 			MessagingProperties messagingProperties, RecommendationSettings settings, AggregateWriter writer,
@@ -100,6 +119,7 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 		this.writer = writer;
 		this.clock = clock;
 		this.meters = meters;
+		this.retry = messagingProperties.getRetry().toSettings();
 		// events are read tolerantly, as the messaging library reads them
 		this.json = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 	}
@@ -152,8 +172,12 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create a Kafka Streams state directory", ex);
 		}
+		this.stopping = false;
 		this.streams = new KafkaStreams(topology(), properties());
 		this.streams.setUncaughtExceptionHandler((ex) -> {
+			if (this.stopping) {
+				return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+			}
 			logger.error("Kafka Streams thread failed; replacing it, its records are processed again", ex);
 			return StreamThreadExceptionResponse.REPLACE_THREAD;
 		});
@@ -162,6 +186,8 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 
 	@Override
 	public synchronized void stop() {
+		// ends a backoff in progress
+		this.stopping = true;
 		if (this.streams != null) {
 			this.streams.close(Duration.ofSeconds(30));
 			this.streams.cleanUp();
@@ -181,9 +207,84 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 		return SmartLifecycle.DEFAULT_PHASE - 100;
 	}
 
+	/**
+	 * Applies a record to the aggregates as the messaging engine's dispatcher would: a
+	 * failure that says nothing about the record (Redis unreachable or timing out) is
+	 * retried in place with a growing backoff, capped at {@value #MAX_BACKOFF_MILLIS} ms,
+	 * and never dead-letters the record; after {@link #MAX_IN_PLACE} of it the stream
+	 * thread is given up (replaced, the record processed again, backing off again), so it
+	 * never outstays the consumer's poll interval. Any other failure (the record itself
+	 * cannot be applied, e.g. a date out of range) is retried
+	 * {@code mqlab.messaging.retry.max-attempts} times with the messaging library's
+	 * backoff, then dead-lettered, and the partition goes on.
+	 * @return whether it was applied ({@code false}: dead-lettered)
+	 */
+	private boolean apply(Runnable write, ProcessorContext<String, String> context, Record<String, String> record,
+			String topic, String sink) {
+		long started = System.nanoTime();
+		long backoff = this.retry.initialDelay().toMillis();
+		int failures = 0;
+		while (true) {
+			try {
+				write.run();
+				return true;
+			}
+			catch (RuntimeException ex) {
+				boolean transientFailure = isTransient(ex);
+				failures++;
+				if (!transientFailure && failures >= this.retry.maxAttempts()) {
+					deadLetter(context, record, topic, sink, ex);
+					return false;
+				}
+				if (this.stopping || (transientFailure && System.nanoTime() - started > MAX_IN_PLACE.toNanos())) {
+					throw ex;
+				}
+				if (failures == 1) {
+					logger.warn("Could not apply a record from " + topic + " ("
+							+ (transientFailure ? "transient, retried until it works" : "retried, then dead-lettered")
+							+ "): " + ex);
+				}
+				Counter.builder("recommendation.events.retried")
+					.description("Attempts to apply an event again after a failure, by engine and kind of failure")
+					.tag("engine", "kafka-streams")
+					.tag("failure", transientFailure ? "transient" : "permanent")
+					.register(this.meters)
+					.increment();
+				pause(backoff);
+				long cap = transientFailure ? Math.max(MAX_BACKOFF_MILLIS, this.retry.maxDelay().toMillis())
+						: this.retry.maxDelay().toMillis();
+				backoff = Math.min(cap, (long) (backoff * this.retry.multiplier()));
+			}
+		}
+	}
+
+	private void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while backing off", ex);
+		}
+	}
+
+	/**
+	 * Whether a failure is the store's, not the record's: the same record may work later.
+	 */
+	static boolean isTransient(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TransientDataAccessException || cause instanceof DataAccessResourceFailureException
+					|| cause instanceof RedisConnectionException || cause instanceof RedisCommandTimeoutException
+					|| cause instanceof IOException || cause instanceof TimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private void deadLetter(ProcessorContext<String, String> context, Record<String, String> record, String topic,
 			String sink, RuntimeException ex) {
-		logger.warn("Dead-lettering an unreadable record from " + sink + ": " + ex.getMessage());
+		logger.warn("Dead-lettering a record from " + topic + " to " + sink + ": " + ex);
 		// the dead-letter headers of the messaging library, so Messaging.deadLetters()
 		// reads it
 		RecordHeaders headers = new RecordHeaders(record.headers().toArray());
@@ -228,8 +329,12 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 			String key = click.userId() + "|" + ((click.sessionId() != null) ? click.sessionId() : "-");
 			SessionState session = SessionState.parse(this.sessions.get(key))
 				.activeAt(now, KafkaStreamsAggregator.this.settings.sessionGap());
-			KafkaStreamsAggregator.this.writer.click(click, session.skus(), Instant.ofEpochMilli(record.timestamp()),
-					false);
+			if (!apply(
+					() -> KafkaStreamsAggregator.this.writer.click(click, session.skus(),
+							Instant.ofEpochMilli(record.timestamp()), false),
+					this.context, record, KafkaStreamsAggregator.this.settings.clicksTopic(), "click-dead-letters")) {
+				return;
+			}
 			this.sessions.put(key, session.with(click.sku(), now).format());
 		}
 
@@ -274,7 +379,8 @@ class KafkaStreamsAggregator implements SmartLifecycle {
 						"order-dead-letters", ex);
 				return;
 			}
-			KafkaStreamsAggregator.this.writer.order(order);
+			apply(() -> KafkaStreamsAggregator.this.writer.order(order), this.context, record,
+					KafkaStreamsAggregator.this.settings.ordersTopic(), "order-dead-letters");
 		}
 
 	}

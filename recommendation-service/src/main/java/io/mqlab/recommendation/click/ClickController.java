@@ -18,6 +18,8 @@ import io.mqlab.support.Problems.FieldError;
 import jakarta.validation.Valid;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -36,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/clicks")
 class ClickController {
+
+	private static final Log logger = LogFactory.getLog(ClickController.class);
 
 	private final Messaging messaging;
 
@@ -127,10 +131,14 @@ class ClickController {
 		return ResponseEntity.accepted().body(Map.of("accepted", ids.size(), "clickIds", ids));
 	}
 
+	/**
+	 * The cause goes to the log only: broker addresses and errors are not the client's.
+	 */
 	@ExceptionHandler(PublishFailedException.class)
 	ResponseEntity<Object> brokerUnavailable(PublishFailedException ex) {
+		logger.warn("Clicks not published", ex);
 		return problem(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "broker-unavailable", "Broker unavailable",
-				"The clicks could not be published; try again: " + ex.getMessage(), Map.of()));
+				"The clicks could not be published; try again", Map.of()));
 	}
 
 	private static ResponseEntity<Object> problem(ProblemDetail problem) {
