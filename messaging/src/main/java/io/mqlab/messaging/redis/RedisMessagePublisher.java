@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.MessagePublisher;
+import io.mqlab.messaging.listener.MessageListenerRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -52,11 +53,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, DisposableBean {
 
 	/**
-	 * One below Spring Boot's {@code WebServerGracefulShutdownLifecycle} phase
-	 * ({@code DEFAULT_PHASE - 1024}): stopped once in-flight requests have finished,
-	 * still above the connection factory's phase (0).
+	 * Stops after the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and
+	 * after the message listeners ({@link MessageListenerRegistry#PHASE}), so in-flight
+	 * requests and handlers can still publish; still above the connection factory's phase
+	 * (0).
 	 */
-	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024 - 1;
+	static final int PHASE = MessageListenerRegistry.PHASE - 1024;
 
 	private static final Log logger = LogFactory.getLog(RedisMessagePublisher.class);
 

@@ -10,6 +10,7 @@ import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.MessageSubscriber;
 import io.mqlab.messaging.Subscription;
 import io.mqlab.messaging.SubscriptionSpec;
+import io.mqlab.messaging.listener.MessageListenerRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -98,6 +99,16 @@ final class RedisMessageSubscriber implements MessageSubscriber, BacklogProbe, S
 	@Override
 	public void start() {
 		this.running = true;
+	}
+
+	/**
+	 * After the listeners stopped theirs ({@link MessageListenerRegistry#PHASE}), so the
+	 * web server's graceful shutdown and the listeners' own stop come first; before the
+	 * publisher and the connection factory.
+	 */
+	@Override
+	public int getPhase() {
+		return MessageListenerRegistry.PHASE - 512;
 	}
 
 	/** Stops every subscription, all at once. */

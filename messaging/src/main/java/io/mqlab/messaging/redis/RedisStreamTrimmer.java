@@ -156,7 +156,7 @@ final class RedisStreamTrimmer implements SmartLifecycle {
 	/** Stopped before the connection factory, like the publisher. */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1000;
+		return RedisMessagePublisher.PHASE;
 	}
 
 }

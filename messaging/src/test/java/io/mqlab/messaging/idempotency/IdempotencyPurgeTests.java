@@ -53,13 +53,13 @@ class IdempotencyPurgeTests {
 	void recordsOlderThanTheRetentionArePurgedOnScheduleAndNoOthers() {
 		ConfigurableApplicationContext context = context(Map.of("mqlab.messaging.idempotency.purge-interval", "200ms"));
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-		UUID old = record(jdbc, "31 days");
-		UUID young = record(jdbc, "29 days");
+		UUID old = record(jdbc, "8 days");
+		UUID young = record(jdbc, "6 days");
 		UUID now = record(jdbc, "0 days");
 		// Inserted after the purge at start: removed by a later pass (every 200 ms).
 		await().atMost(Duration.ofSeconds(30)).until(() -> ids(jdbc).size() == 2);
 		assertThat(ids(jdbc)).containsExactlyInAnyOrder(young, now).doesNotContain(old);
-		UUID another = record(jdbc, "40 days");
+		UUID another = record(jdbc, "10 days");
 		await().atMost(Duration.ofSeconds(30)).until(() -> !ids(jdbc).contains(another));
 		assertThat(ids(jdbc)).containsExactlyInAnyOrder(young, now);
 	}

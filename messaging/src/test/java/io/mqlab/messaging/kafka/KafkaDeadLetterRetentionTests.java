@@ -94,10 +94,10 @@ class KafkaDeadLetterRetentionTests {
 		assertThat(config(KafkaClients.deadLetterTopic(this.topic, "fresh"), TopicConfig.RETENTION_MS_CONFIG))
 			.isEqualTo("-1");
 		assertThat(config(existing, TopicConfig.RETENTION_BYTES_CONFIG)).isEqualTo("-1");
-		Messaging configured = messaging(Map.of("mqlab.messaging.kafka.dead-letter-retention", "20d"));
+		Messaging configured = messaging(Map.of("mqlab.messaging.kafka.dead-letter-retention", "5d"));
 		configured.provision(this.topic, "configured");
 		assertThat(config(KafkaClients.deadLetterTopic(this.topic, "configured"), TopicConfig.RETENTION_MS_CONFIG))
-			.isEqualTo(Long.toString(Duration.ofDays(20).toMillis()));
+			.isEqualTo(Long.toString(Duration.ofDays(5).toMillis()));
 	}
 
 	@Test

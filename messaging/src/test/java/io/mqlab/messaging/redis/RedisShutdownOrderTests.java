@@ -1,6 +1,7 @@
 package io.mqlab.messaging.redis;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mqlab.messaging.listener.MessageListenerRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -8,9 +9,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Redis publisher and delay mover stop after Spring Boot's graceful shutdown of the
- * web server (phase {@code DEFAULT_PHASE - 1024}; lifecycles stop from the highest phase
- * down), so an in-flight request can still publish, and before the connection factory.
+ * Lifecycles stop from the highest phase down. The Redis subscriber stops after the web
+ * server's graceful shutdown (phase {@code DEFAULT_PHASE - 1024}) and after the message
+ * listeners; the publisher and delay mover after that, so an in-flight request or handler
+ * can still publish, and before the connection factory.
  */
 class RedisShutdownOrderTests {
 
@@ -20,8 +22,10 @@ class RedisShutdownOrderTests {
 	@Test
 	void stopsAfterTheWebServersGracefulShutdownAndBeforeTheConnectionFactory() {
 		int connectionFactory = new LettuceConnectionFactory().getPhase();
+		int subscriber = new RedisMessageSubscriber(null, null, null, null).getPhase();
+		assertThat(subscriber).isLessThan(GRACEFUL_SHUTDOWN_PHASE).isLessThan(MessageListenerRegistry.PHASE);
 		for (int phase : new int[] { RedisMessagePublisher.PHASE, mover().getPhase() }) {
-			assertThat(phase).isLessThan(GRACEFUL_SHUTDOWN_PHASE).isGreaterThan(connectionFactory);
+			assertThat(phase).isLessThan(subscriber).isGreaterThan(connectionFactory);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.mqlab.ordernew.order;
 
+import io.mqlab.messaging.contract.TestBrokers;
 import java.io.IOException;
 import java.sql.DriverManager;
 import java.util.List;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,20 +24,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each is answered 4xx or 2xx, never 5xx.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=order-service-new", "spring.profiles.active=postgres",
-				"spring.datasource.url=" + MalformedOrderRequestsTests.DB_URL,
-				"mqlab.messaging.postgres.url=" + MalformedOrderRequestsTests.DB_URL })
+		properties = { "spring.config.name=order-service-new", "spring.profiles.active=postgres" })
 class MalformedOrderRequestsTests {
 
-	static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=order_service_new_it";
+	static final String SCHEMA = "order_service_new_it";
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
+			registry.add(prefix + "url", () -> postgres.jdbcUrl(SCHEMA));
+			registry.add(prefix + "username", postgres::username);
+			registry.add(prefix + "password", postgres::password);
+		}
+	}
 
 	@LocalServerPort
 	int port;
 
 	@BeforeAll
 	static void createSchema() throws Exception {
-		try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
-			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS order_service_new_it");
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		try (var connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+				postgres.password())) {
+			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
 		}
 	}
 

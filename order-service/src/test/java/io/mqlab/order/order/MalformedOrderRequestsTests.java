@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=order-service", "spring.profiles.active=postgres",
-				"spring.datasource.url=" + OrderApiTests.DB_URL, "mqlab.messaging.postgres.url=" + OrderApiTests.DB_URL,
 				"mqlab.messaging.outbox.relay-enabled=false", "mqlab.web.max-body-bytes=16384" })
+@Import(TestDatabase.class)
 class MalformedOrderRequestsTests {
 
 	@LocalServerPort

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,14 +32,22 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=order-service", "spring.profiles.active=postgres",
-				"spring.datasource.url=" + OverdueOrdersTests.DB_URL,
-				"mqlab.messaging.postgres.url=" + OverdueOrdersTests.DB_URL,
 				"mqlab.messaging.outbox.relay-enabled=false", "mqlab.orders.payment-timeout=2s",
 				"mqlab.orders.overdue-grace=1s", "mqlab.orders.overdue-sweep=300ms" })
 @DirtiesContext
 class OverdueOrdersTests {
 
-	static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=order_service_overdue_it";
+	static final String SCHEMA = "order_service_overdue_it";
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
+			registry.add(prefix + "url", () -> postgres.jdbcUrl(SCHEMA));
+			registry.add(prefix + "username", postgres::username);
+			registry.add(prefix + "password", postgres::password);
+		}
+	}
 
 	@LocalServerPort
 	int port;
@@ -46,8 +57,10 @@ class OverdueOrdersTests {
 
 	@BeforeAll
 	static void createSchema() throws Exception {
-		try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
-			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS order_service_overdue_it");
+		TestBrokers.Broker postgres = TestBrokers.postgres();
+		try (var connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+				postgres.password())) {
+			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
 		}
 	}
 
