@@ -68,7 +68,6 @@ class JdbcMessagingConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "outboxHealthIndicator")
-		@ConditionalOnBean(Outbox.class)
 		OutboxHealthIndicator outboxHealthIndicator(Outbox outbox, MessagingProperties properties) {
 			return new OutboxHealthIndicator(outbox, properties.getOutbox().getMaxUnsentAge());
 		}
