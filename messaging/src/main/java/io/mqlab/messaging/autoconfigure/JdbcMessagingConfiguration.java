@@ -68,6 +68,7 @@ class JdbcMessagingConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "outboxHealthIndicator")
+		@ConditionalOnBooleanProperty(name = "mqlab.messaging.outbox.relay-enabled", matchIfMissing = true)
 		OutboxHealthIndicator outboxHealthIndicator(Outbox outbox, MessagingProperties properties) {
 			return new OutboxHealthIndicator(outbox, properties.getOutbox().getMaxUnsentAge());
 		}

@@ -15,6 +15,8 @@ import org.springframework.boot.health.contributor.Health;
  * {@code mqlab.messaging.outbox.max-unsent-age} (the relay is dead or wedged, or the
  * broker has been unreachable that long). Rows set aside because the broker rejects them
  * for good do not stop the others, so they keep it UP with a warning and their count.
+ * Only where the relay runs ({@code mqlab.messaging.outbox.relay-enabled}): an instance
+ * that does not relay cannot be the cause, and restarting it would not help.
  */
 final class OutboxHealthIndicator extends AbstractHealthIndicator {
 
