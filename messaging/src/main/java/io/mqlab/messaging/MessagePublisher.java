@@ -14,6 +14,14 @@ public interface MessagePublisher {
 	CompletableFuture<Void> publish(Envelope envelope);
 
 	/**
+	 * Fails with {@link IllegalArgumentException} when {@link #publish} would reject the
+	 * envelope whatever the retries (names, reserved headers, size as the broker counts
+	 * it). Called when the envelope is built, so the outbox never stores such a message.
+	 */
+	default void validate(Envelope envelope) {
+	}
+
+	/**
 	 * Publishes several envelopes, letting the backend batch them. Per-key order is kept
 	 * within the list.
 	 */

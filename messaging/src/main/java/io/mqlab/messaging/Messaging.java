@@ -147,6 +147,7 @@ public class Messaging {
 	 * context over from the message being handled on this thread.
 	 */
 	public Envelope envelope(OutgoingMessage message) {
+		Names.topic(message.topic());
 		if (message.priority() != null) {
 			this.capabilities.require(Capability.PRIORITY);
 		}
@@ -178,8 +179,21 @@ public class Messaging {
 		if (message.deliverAt() != null && message.deliverAt().isAfter(now)) {
 			headers.put(MessageHeaders.DELIVER_AT, Long.toString(message.deliverAt().toEpochMilli()));
 		}
-		return new Envelope(id, message.topic(), message.key(), message.payload().getClass().getSimpleName(), now,
-				headers, json);
+		Envelope envelope = new Envelope(id, message.topic(), message.key(),
+				message.payload().getClass().getSimpleName(), now, headers, json);
+		validate(envelope);
+		return envelope;
+	}
+
+	/**
+	 * Checks what the backend's publisher would reject whatever the retries (names,
+	 * reserved headers, the size as the broker counts it), so the caller gets the error
+	 * and the outbox never stores a message that cannot be sent.
+	 * @throws IllegalArgumentException when the backend would reject it
+	 */
+	public void validate(Envelope envelope) {
+		Names.topic(envelope.topic());
+		this.publisher.validate(envelope);
 	}
 
 	/** A W3C traceparent in the parent's trace, or a new trace. */
@@ -208,6 +222,8 @@ public class Messaging {
 	/** Subscribes a handler to a topic in a group. */
 	public <T> Subscription subscribe(SubscriptionSpec spec, Class<T> type, RetrySettings retry,
 			MessageHandler<T> handler) {
+		Names.topic(spec.topic());
+		Names.group(spec.group());
 		Dispatcher dispatcher = new Dispatcher(spec.topic(), spec.group(), type, handler, retry, this.jsonMapper,
 				this.metrics);
 		Subscription subscription = this.subscriber.subscribe(spec, dispatcher);
@@ -222,6 +238,8 @@ public class Messaging {
 	 * Creates the topic and the group, so messages are kept for it before it consumes.
 	 */
 	public void provision(String topic, String group) {
+		Names.topic(topic);
+		Names.group(group);
 		this.subscriber.provision(topic, group);
 	}
 
@@ -232,6 +250,8 @@ public class Messaging {
 	 */
 	public void rewind(String topic, String group, Instant from) {
 		this.capabilities.require(Capability.REPLAY);
+		Names.topic(topic);
+		Names.group(group);
 		this.subscriber.rewind(topic, group, from);
 	}
 

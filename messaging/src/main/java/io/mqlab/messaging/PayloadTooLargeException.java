@@ -10,4 +10,9 @@ public class PayloadTooLargeException extends IllegalArgumentException {
 				+ " (mqlab.messaging.max-payload-bytes)");
 	}
 
+	/** Over a limit of the backend, which the message names. */
+	public PayloadTooLargeException(String message) {
+		super(message);
+	}
+
 }

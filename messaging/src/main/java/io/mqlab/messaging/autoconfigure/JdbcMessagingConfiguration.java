@@ -6,6 +6,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.MessagingSchema;
@@ -14,9 +16,12 @@ import io.mqlab.messaging.idempotency.IdempotentConsumer;
 import io.mqlab.messaging.outbox.Outbox;
 import io.mqlab.messaging.outbox.OutboxRelay;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -75,13 +80,26 @@ class JdbcMessagingConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "mqlab.messaging.outbox.relay-enabled", matchIfMissing = true)
 	OutboxRelay outboxRelay(DataSource dataSource, PlatformTransactionManager transactionManager, Messaging messaging,
-			Outbox outbox, MessagingProperties properties) {
+			Outbox outbox, MessagingProperties properties, ObjectProvider<MeterRegistry> meters) {
 		MessagingProperties.Outbox settings = properties.getOutbox();
 		OutboxRelay relay = new OutboxRelay(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
 				messaging, settings.getPollInterval(), settings.getBatchSize(), settings.getRetention(),
-				properties.getPublishTimeout());
+				properties.getPublishTimeout(), meters.getIfAvailable(SimpleMeterRegistry::new));
 		outbox.onCommit(relay::wakeUp);
 		return relay;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	static class OutboxHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "outboxHealthIndicator")
+		@ConditionalOnBooleanProperty(name = "mqlab.messaging.outbox.relay-enabled", matchIfMissing = true)
+		OutboxHealthIndicator outboxHealthIndicator(Outbox outbox, MessagingProperties properties) {
+			return new OutboxHealthIndicator(outbox, properties.getOutbox().getMaxUnsentAge());
+		}
+
 	}
 
 }

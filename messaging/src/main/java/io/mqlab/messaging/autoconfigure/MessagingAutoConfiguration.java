@@ -88,6 +88,11 @@ public final class MessagingAutoConfiguration {
 	}
 
 	@Bean
+	DeclaredGroups declaredGroups(Messaging messaging, MessagingProperties properties) {
+		return new DeclaredGroups(messaging, properties.getDeclare());
+	}
+
+	@Bean
 	@ConfigurationPropertiesBinding
 	static BackendConverter backendConverter() {
 		return new BackendConverter();

@@ -2,7 +2,9 @@ package io.mqlab.messaging.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.RetrySettings;
@@ -51,6 +53,15 @@ public class MessagingProperties {
 	 */
 	private Duration backlogInterval = Duration.ofSeconds(10);
 
+	/**
+	 * The groups that consume each topic this service publishes, declared at start-up
+	 * before anything is published, so that messages published before a group's service
+	 * first subscribes are kept for it (RabbitMQ and PostgreSQL keep messages only for
+	 * groups that exist). A topic with dots is written in brackets:
+	 * {@code mqlab.messaging.declare[order.requests]=order-service-new}.
+	 */
+	private Map<String, List<String>> declare = new LinkedHashMap<>();
+
 	private final Retry retry = new Retry();
 
 	private final Outbox outbox = new Outbox();
@@ -71,6 +82,14 @@ public class MessagingProperties {
 
 	public void setBackend(Backend backend) {
 		this.backend = backend;
+	}
+
+	public Map<String, List<String>> getDeclare() {
+		return this.declare;
+	}
+
+	public void setDeclare(Map<String, List<String>> declare) {
+		this.declare = declare;
 	}
 
 	public List<Backend> getExtraClients() {
@@ -222,6 +241,20 @@ public class MessagingProperties {
 
 		/** How long sent rows are kept before they are purged. */
 		private Duration retention = Duration.ofDays(1);
+
+		/**
+		 * Age of the oldest unsent row above which the outbox health is DOWN: the relay
+		 * is dead or wedged, or the broker has been unreachable that long.
+		 */
+		private Duration maxUnsentAge = Duration.ofMinutes(1);
+
+		public Duration getMaxUnsentAge() {
+			return this.maxUnsentAge;
+		}
+
+		public void setMaxUnsentAge(Duration maxUnsentAge) {
+			this.maxUnsentAge = maxUnsentAge;
+		}
 
 		public boolean isRelayEnabled() {
 			return this.relayEnabled;

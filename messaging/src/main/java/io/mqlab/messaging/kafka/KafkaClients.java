@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import io.mqlab.messaging.Names;
 import io.mqlab.messaging.Delay;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -189,6 +191,18 @@ final class KafkaClients implements AutoCloseable {
 		return this.timeout;
 	}
 
+	/** The producer's {@code max.request.size}: no record over it is sent. */
+	int maxRequestSize() {
+		Object value = this.producerFactory.getConfigurationProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+		return (value != null) ? Integer.parseInt(value.toString()) : 1024 * 1024;
+	}
+
+	/** The producer's compression, which the size of a record is estimated with. */
+	CompressionType compression() {
+		Object value = this.producerFactory.getConfigurationProperties().get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+		return (value != null) ? CompressionType.forName(value.toString()) : CompressionType.NONE;
+	}
+
 	/** A short-lived consumer of the given group, for assign/seek reads. */
 	Consumer<String, String> consumer(String group) {
 		return this.consumerFactory.createConsumer(group, null, null, new Properties());
@@ -203,12 +217,12 @@ final class KafkaClients implements AutoCloseable {
 	}
 
 	static String deadLetterTopic(String topic, String group) {
-		return name(topic, "topic") + "." + name(group, "group") + ".dlt";
+		return name(topic, "topic") + "." + Names.group(group) + ".dlt";
 	}
 
 	/** The group whose committed offset marks the dead letters already replayed. */
 	static String replayedGroup(String group) {
-		return "mqlab-dlt-" + name(group, "group");
+		return "mqlab-dlt-" + Names.group(group);
 	}
 
 	/** Creates the topic with the configured partitions, if it does not exist. */

@@ -1,5 +1,6 @@
 package io.mqlab.messaging.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.concurrent.CompletableFuture;
 
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.MessagePublisher;
+import io.mqlab.messaging.PayloadTooLargeException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.RecordBatch;
 
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -28,6 +32,28 @@ final class KafkaMessagePublisher implements MessagePublisher {
 	KafkaMessagePublisher(KafkaClients clients, KafkaDelays delays) {
 		this.clients = clients;
 		this.delays = delays;
+	}
+
+	/**
+	 * Fails like the producer would: an invalid name, a reserved header, or a record over
+	 * {@code max.request.size} counting key and headers as Kafka does.
+	 */
+	@Override
+	public void validate(Envelope envelope) {
+		ProducerRecord<String, String> record = KafkaRecords.record(KafkaClients.name(envelope.topic(), "topic"),
+				envelope);
+		int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+				this.clients.compression(), bytes(record.key()), bytes(record.value()), record.headers().toArray());
+		int limit = this.clients.maxRequestSize();
+		if (size > limit) {
+			throw new PayloadTooLargeException("Message for topic '" + envelope.topic() + "' is " + size
+					+ " bytes as a Kafka record (payload, key and headers), over the producer's max.request.size of "
+					+ limit);
+		}
+	}
+
+	private static byte[] bytes(String value) {
+		return (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
 	@Override

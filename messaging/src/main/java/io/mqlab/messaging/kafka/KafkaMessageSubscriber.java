@@ -19,6 +19,7 @@ import io.mqlab.messaging.DeadLetterSink;
 import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.MessageSubscriber;
+import io.mqlab.messaging.Names;
 import io.mqlab.messaging.Subscription;
 import io.mqlab.messaging.SubscriptionSpec;
 import org.apache.commons.logging.Log;
@@ -259,7 +260,7 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 	@Override
 	public void rewind(String topic, String group, Instant from) {
 		KafkaClients.name(topic, "topic");
-		KafkaClients.name(group, "group");
+		Names.group(group);
 		for (KafkaSubscription subscription : this.subscriptions) {
 			if (subscription.topic().equals(topic) && subscription.group().equals(group)) {
 				throw new IllegalStateException(

@@ -1,7 +1,10 @@
 package io.mqlab.messaging.outbox;
 
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.Messaging;
@@ -47,7 +50,12 @@ public class Outbox {
 		return publish(OutgoingMessage.of(topic, key, payload));
 	}
 
-	/** Writes to the outbox; requires an active transaction on the same DataSource. */
+	/**
+	 * Writes to the outbox; requires an active transaction on the same DataSource.
+	 * @throws IllegalArgumentException when the backend's publisher would reject the
+	 * message (name, reserved header, size counted as the broker does): the caller's
+	 * transaction gets the error, nothing is stored
+	 */
 	public PublishReceipt publish(OutgoingMessage message) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
 			throw new IllegalTransactionStateException("Outbox.publish needs an active transaction (call it from a "
@@ -71,9 +79,26 @@ public class Outbox {
 		this.onCommit = callback;
 	}
 
-	/** Rows not sent yet. */
+	/** Rows not sent yet (set-aside rows excluded). */
 	public long pending() {
-		Long count = this.jdbc.queryForObject("SELECT count(*) FROM mqlab_outbox WHERE sent_at IS NULL", Long.class);
+		return count("SELECT count(*) FROM mqlab_outbox WHERE sent_at IS NULL AND failed_at IS NULL");
+	}
+
+	/** Rows the broker rejected for good, set aside by the relay. */
+	public long failed() {
+		return count("SELECT count(*) FROM mqlab_outbox WHERE failed_at IS NOT NULL");
+	}
+
+	/** When the oldest row still to send was written, if there is one. */
+	public Optional<Instant> oldestUnsent() {
+		List<Timestamp> oldest = this.jdbc.queryForList(
+				"SELECT created_at FROM mqlab_outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1",
+				Timestamp.class);
+		return oldest.stream().findFirst().map(Timestamp::toInstant);
+	}
+
+	private long count(String sql) {
+		Long count = this.jdbc.queryForObject(sql, Long.class);
 		return (count != null) ? count : 0;
 	}
 

@@ -5,12 +5,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.Messaging;
 import org.apache.commons.logging.Log;
@@ -25,8 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Sends outbox rows to the broker after their transaction committed, oldest first, and
  * marks them sent. One relay runs at a time across all instances (a PostgreSQL advisory
  * lock), which keeps per-key order. When the broker is down, rows stay unsent and are
- * retried on the next pass; a crash between publish and mark re-sends with the same
- * message id, which idempotent consumers drop.
+ * retried on the next pass; a row the broker rejects for good is set aside (marked
+ * failed, counted as {@code mqlab.outbox.failed}, shown by the outbox health) so the rows
+ * after it keep flowing. A crash between publish and mark re-sends with the same message
+ * id, which idempotent consumers drop.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -37,11 +42,17 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private static final String SELECT_UNSENT = """
 			SELECT id, message_id, topic, msg_key, type, headers::text AS headers, payload, created_at
-			FROM mqlab_outbox WHERE sent_at IS NULL AND tx < pg_snapshot_xmin(pg_current_snapshot())
+			FROM mqlab_outbox WHERE sent_at IS NULL AND failed_at IS NULL
+			  AND tx < pg_snapshot_xmin(pg_current_snapshot())
 			ORDER BY id LIMIT ?
 			""";
 
 	private static final String MARK_SENT = "UPDATE mqlab_outbox SET sent_at = now() WHERE id = ANY (?)";
+
+	private static final String MARK_FAILED = "UPDATE mqlab_outbox SET failed_at = now(), failure = ? WHERE id = ?";
+
+	/** Longest failure text kept on a row. */
+	private static final int MAX_FAILURE_LENGTH = 2000;
 
 	private static final String PURGE = "DELETE FROM mqlab_outbox WHERE sent_at < ?";
 
@@ -59,6 +70,8 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Duration publishTimeout;
 
+	private final Counter failed;
+
 	private final Semaphore wakeUps = new Semaphore(0);
 
 	private volatile Thread worker;
@@ -68,7 +81,10 @@ public class OutboxRelay implements SmartLifecycle {
 	private Instant nextPurge = Instant.EPOCH;
 
 	public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transactions, Messaging messaging, Duration pollInterval,
-			int batchSize, Duration retention, Duration publishTimeout) {
+			int batchSize, Duration retention, Duration publishTimeout, MeterRegistry meters) {
+		this.failed = Counter.builder("mqlab.outbox.failed")
+			.description("Outbox rows the broker rejected for good, set aside")
+			.register(meters);
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.messaging = messaging;
@@ -84,46 +100,134 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Publishes one batch of unsent rows.
+	 * Publishes one batch of unsent rows. A row the broker rejects whatever the retries
+	 * is set aside (marked failed, counted) so the rows after it keep flowing; when the
+	 * broker is unreachable every row stays unsent and the pass fails.
 	 * @return how many rows were sent (0 when another relay holds the lock)
 	 */
 	public int relayOnce() {
-		Integer sent = this.transactions.execute((status) -> {
+		Pass pass = this.transactions.execute((status) -> {
 			Boolean locked = this.jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK);
 			if (!Boolean.TRUE.equals(locked)) {
-				return 0;
+				return new Pass(0, null);
 			}
 			List<Row> rows = this.jdbc.query(SELECT_UNSENT, OutboxRelay::row, this.batchSize);
-			if (rows.isEmpty()) {
-				return 0;
+			List<Row> valid = new ArrayList<>(rows.size());
+			for (Row row : rows) {
+				try {
+					this.messaging.validate(row.envelope());
+					valid.add(row);
+				}
+				catch (IllegalArgumentException ex) {
+					setAside(row, ex);
+				}
 			}
-			publish(rows);
-			Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
-			this.jdbc.update((connection) -> {
-				var statement = connection.prepareStatement(MARK_SENT);
-				statement.setArray(1, connection.createArrayOf("bigint", ids));
-				return statement;
-			});
-			return rows.size();
+			return publish(valid);
 		});
-		return (sent != null) ? sent : 0;
+		if (pass == null) {
+			return 0;
+		}
+		if (pass.failure() != null) {
+			throw pass.failure();
+		}
+		return pass.sent();
+	}
+
+	/**
+	 * Publishes the rows as one batch; if the broker rejects it for good, one row at a
+	 * time, setting aside those it rejects. Stops at the first transient failure.
+	 * @return how many rows were sent (and marked), and the transient failure
+	 */
+	private Pass publish(List<Row> rows) {
+		if (rows.isEmpty()) {
+			return new Pass(0, null);
+		}
+		RuntimeException failure = tryPublish(rows);
+		if (failure == null) {
+			markSent(rows);
+			return new Pass(rows.size(), null);
+		}
+		if (!isPermanent(failure)) {
+			return new Pass(0, failure);
+		}
+		List<Row> sent = new ArrayList<>();
+		for (int i = 0; i < rows.size(); i++) {
+			Row row = rows.get(i);
+			RuntimeException single = (rows.size() == 1) ? failure : tryPublish(List.of(row));
+			if (single == null) {
+				sent.add(row);
+			}
+			else if (isPermanent(single)) {
+				setAside(row, single);
+			}
+			else {
+				markSent(sent);
+				return new Pass(sent.size(), single);
+			}
+		}
+		markSent(sent);
+		return new Pass(sent.size(), null);
 	}
 
 	/**
 	 * Waits at most the publish timeout: the pass holds a transaction and the relay lock.
 	 */
-	private void publish(List<Row> rows) {
+	private RuntimeException tryPublish(List<Row> rows) {
 		try {
 			this.messaging.publishAllEnvelopes(rows.stream().map(Row::envelope).toList())
 				.get(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			return null;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while relaying the outbox", ex);
 		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("The broker did not take " + rows.size() + " outbox row(s): " + ex, ex);
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			return (cause instanceof RuntimeException runtime && isPermanent(runtime)) ? runtime
+					: new IllegalStateException("The broker did not take " + rows.size() + " outbox row(s): " + cause,
+							cause);
 		}
+		catch (TimeoutException ex) {
+			return new IllegalStateException(
+					"The broker did not confirm " + rows.size() + " outbox row(s) within " + this.publishTimeout, ex);
+		}
+		catch (RuntimeException ex) {
+			return ex;
+		}
+	}
+
+	/**
+	 * Whether the broker would reject the message whatever the retries: the publisher's
+	 * checks fail with {@link IllegalArgumentException} (names, headers, size), as do
+	 * adapters for a message the broker refused as such. A broker that is down fails
+	 * otherwise, and the row is retried.
+	 */
+	private static boolean isPermanent(RuntimeException failure) {
+		return failure instanceof IllegalArgumentException;
+	}
+
+	private void setAside(Row row, RuntimeException failure) {
+		String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+		if (reason.length() > MAX_FAILURE_LENGTH) {
+			reason = reason.substring(0, MAX_FAILURE_LENGTH);
+		}
+		this.jdbc.update(MARK_FAILED, reason, row.id());
+		this.failed.increment();
+		logger.error("Outbox row " + row.id() + " (message " + row.envelope().id() + " for topic '"
+				+ row.envelope().topic() + "') is rejected by the broker for good and set aside: " + reason);
+	}
+
+	private void markSent(List<Row> rows) {
+		if (rows.isEmpty()) {
+			return;
+		}
+		Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+		this.jdbc.update((connection) -> {
+			var statement = connection.prepareStatement(MARK_SENT);
+			statement.setArray(1, connection.createArrayOf("bigint", ids));
+			return statement;
+		});
 	}
 
 	private static Row row(ResultSet rs, int rowNum) throws SQLException {
@@ -198,6 +302,16 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	private record Row(long id, Envelope envelope) {
+
+	}
+
+	/**
+	 * What a pass did.
+	 *
+	 * @param sent how many rows were sent
+	 * @param failure why the pass stopped (broker unreachable), or {@code null}
+	 */
+	private record Pass(int sent, RuntimeException failure) {
 
 	}
 

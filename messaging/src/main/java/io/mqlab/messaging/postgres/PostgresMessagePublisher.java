@@ -69,6 +69,11 @@ final class PostgresMessagePublisher implements MessagePublisher, DisposableBean
 	}
 
 	@Override
+	public void validate(Envelope envelope) {
+		QueueNames.check("topic", envelope.topic());
+	}
+
+	@Override
 	public CompletableFuture<Void> publish(Envelope envelope) {
 		return publishAll(List.of(envelope));
 	}

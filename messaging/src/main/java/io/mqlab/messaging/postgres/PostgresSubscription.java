@@ -22,6 +22,7 @@ import io.mqlab.messaging.Subscription;
 import io.mqlab.messaging.SubscriptionSpec;
 import io.mqlab.messaging.postgres.QueueTable.Claim;
 import io.mqlab.messaging.postgres.QueueTable.Claimed;
+import io.mqlab.messaging.postgres.QueueTable.Held;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -54,8 +55,12 @@ final class PostgresSubscription implements Subscription {
 
 	private final int window;
 
-	/** Rows leased and not yet acknowledged or released: their leases are renewed. */
-	private final Map<Long, Claimed> held = new ConcurrentHashMap<>();
+	/**
+	 * Rows leased and not yet acknowledged or released: their leases are renewed. Keyed
+	 * by row and lease: a row whose lease ran out may be claimed again while its first
+	 * handler still runs, and each claim is settled on its own.
+	 */
+	private final Map<Held, Claimed> held = new ConcurrentHashMap<>();
 
 	/** Rows handled, to be deleted by the fetcher in one transaction per pass. */
 	private final Queue<Claimed> handled = new ConcurrentLinkedQueue<>();
@@ -237,7 +242,7 @@ final class PostgresSubscription implements Subscription {
 		if (rows.isEmpty()) {
 			return;
 		}
-		Set<Long> deleted;
+		Set<Held> deleted;
 		try {
 			deleted = this.table.ack(topic(), group(), rows);
 		}
@@ -247,8 +252,8 @@ final class PostgresSubscription implements Subscription {
 			throw ex;
 		}
 		for (Claimed done : rows) {
-			this.held.remove(done.id());
-			if (!deleted.contains(done.id())) {
+			this.held.remove(done.held());
+			if (!deleted.contains(done.held())) {
 				logger.warn("Handled message " + done.envelope().id() + " on " + topic() + "/" + group()
 						+ " after its lease ran out: another consumer got it too (raise visibility-timeout?)");
 			}
@@ -298,7 +303,7 @@ final class PostgresSubscription implements Subscription {
 			this.nextDueAt = Long.MAX_VALUE;
 		}
 		for (Claimed row : rows) {
-			this.held.put(row.id(), row);
+			this.held.put(row.held(), row);
 			this.handlers.execute(() -> handle(row));
 		}
 		this.lastClaimFull = rows.size() == room;
@@ -341,7 +346,7 @@ final class PostgresSubscription implements Subscription {
 		}
 		finally {
 			if (settled) {
-				this.held.remove(row.id());
+				this.held.remove(row.held());
 			}
 			wakeUp();
 		}

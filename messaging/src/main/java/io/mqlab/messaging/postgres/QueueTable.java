@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -182,12 +183,15 @@ final class QueueTable {
 			""";
 
 	/**
-	 * The same for many rows; message rows are locked in seq order so that two groups
-	 * acknowledging the same messages cannot deadlock.
+	 * The same for many rows, each matched with its own lease (a row whose lease ran out
+	 * and that a later claim of this consumer took again is that claim's, not this
+	 * one's); message rows are locked in seq order so that two groups acknowledging the
+	 * same messages cannot deadlock.
 	 */
 	private static final String DELETE_DELIVERIES = """
-			WITH d AS (DELETE FROM mqlab_delivery WHERE id = ANY (?) AND lease = ANY (?) RETURNING id, message_seq)
-			SELECT d.id, m.seq
+			WITH d AS (DELETE FROM mqlab_delivery WHERE (id, lease) IN (SELECT * FROM unnest(?::bigint[], ?::uuid[]))
+			    RETURNING id, lease, message_seq)
+			SELECT d.id, d.lease, m.seq
 			FROM mqlab_message m JOIN d ON m.seq = d.message_seq ORDER BY m.seq FOR UPDATE OF m
 			""";
 
@@ -220,7 +224,7 @@ final class QueueTable {
 
 	private static final String EXTEND = """
 			UPDATE mqlab_delivery SET visible_at = now() + make_interval(secs => ?)
-			WHERE id = ANY (?) AND lease = ANY (?)
+			WHERE (id, lease) IN (SELECT * FROM unnest(?::bigint[], ?::uuid[]))
 			""";
 
 	/** Delayed messages still pending are not backlog yet. */
@@ -287,20 +291,20 @@ final class QueueTable {
 	 * same message at once the second sees the first's delete and removes the message.
 	 * Other members of the group are notified: the next messages of those keys are
 	 * claimable now.
-	 * @return the ids deleted; a row missing was leased by another consumer after its
-	 * lease ran out
+	 * @return the claims deleted; a claim missing was leased again (by another consumer
+	 * or a later claim of this one) after its lease ran out
 	 */
-	Set<Long> ack(String topic, String group, Collection<Claimed> rows) {
+	Set<Held> ack(String topic, String group, Collection<Claimed> rows) {
 		Long[] ids = rows.stream().map(Claimed::id).toArray(Long[]::new);
-		UUID[] leases = rows.stream().map(Claimed::lease).distinct().toArray(UUID[]::new);
-		Set<Long> deleted = new HashSet<>();
+		UUID[] leases = rows.stream().map(Claimed::lease).toArray(UUID[]::new);
+		Set<Held> deleted = new HashSet<>();
 		this.transactions.executeWithoutResult((status) -> {
 			List<Long> seqs = this.jdbc.query(DELETE_DELIVERIES, (ps) -> {
 				ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
 				ps.setArray(2, ps.getConnection().createArrayOf("uuid", leases));
 			}, (rs, rowNum) -> {
-				deleted.add(rs.getLong(1));
-				return rs.getLong(2);
+				deleted.add(new Held(rs.getLong(1), rs.getObject(2, UUID.class)));
+				return rs.getLong(3);
 			});
 			if (!seqs.isEmpty()) {
 				Long[] messages = seqs.toArray(Long[]::new);
@@ -372,8 +376,9 @@ final class QueueTable {
 		if (rows.isEmpty()) {
 			return 0;
 		}
-		Long[] ids = rows.stream().map(Claimed::id).sorted().toArray(Long[]::new);
-		UUID[] leases = rows.stream().map(Claimed::lease).distinct().toArray(UUID[]::new);
+		List<Claimed> sorted = rows.stream().sorted(Comparator.comparingLong(Claimed::id)).toList();
+		Long[] ids = sorted.stream().map(Claimed::id).toArray(Long[]::new);
+		UUID[] leases = sorted.stream().map(Claimed::lease).toArray(UUID[]::new);
 		return this.jdbc.update(EXTEND, (ps) -> {
 			ps.setDouble(1, this.leaseTime.toMillis() / 1000.0);
 			ps.setArray(2, ps.getConnection().createArrayOf("bigint", ids));
@@ -460,6 +465,23 @@ final class QueueTable {
 	 * @param envelope the message
 	 */
 	record Claimed(long id, UUID lease, int attempts, Envelope envelope) {
+
+		/**
+		 * What identifies this claim of the row: a later claim of it has another lease.
+		 */
+		Held held() {
+			return new Held(this.id, this.lease);
+		}
+
+	}
+
+	/**
+	 * A delivery row as leased by one claim.
+	 *
+	 * @param id the delivery row
+	 * @param lease the token of the claim
+	 */
+	record Held(long id, UUID lease) {
 
 	}
 

@@ -55,6 +55,12 @@ final class RabbitMessagePublisher implements MessagePublisher {
 		this.template.setReturnsCallback(this::unroutable);
 	}
 
+	/** Fails like a publish would on the name of the topic's exchange. */
+	@Override
+	public void validate(Envelope envelope) {
+		this.topology.exchange(envelope.topic());
+	}
+
 	@Override
 	public CompletableFuture<Void> publish(Envelope envelope) {
 		try {

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
+import io.mqlab.messaging.Names;
+
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -138,7 +140,7 @@ final class RabbitTopology {
 
 	private static String checkedQueueName(String topic, String group, String suffix) {
 		validate("topic", topic);
-		validate("group", group);
+		Names.group(group);
 		String name = topic + "." + group + "." + suffix;
 		if (name.length() > MAX_QUEUE_NAME_BYTES) {
 			throw new IllegalArgumentException("Topic and group are too long for RabbitMQ: queue name '" + name

@@ -96,6 +96,11 @@ final class RedisMessagePublisher implements MessagePublisher, SmartLifecycle, D
 	}
 
 	@Override
+	public void validate(Envelope envelope) {
+		RedisTopology.name("topic", envelope.topic());
+	}
+
+	@Override
 	public CompletableFuture<Void> publish(Envelope envelope) {
 		return whenStored(submit(List.of(write(envelope, Instant.now()))));
 	}

@@ -200,6 +200,39 @@ public abstract class MessagingContractTests {
 	}
 
 	@Test
+	void keepsMessagesPublishedBeforeTheGroupSubscribesWhenTheProducerDeclaresIt() {
+		Messaging producer = messaging(member(Map.of("mqlab.messaging.declare[" + this.topic + "]", "late,other")));
+		for (int i = 1; i <= 10; i++) {
+			producer.publish(this.topic, "k", new Numbered("k", i));
+		}
+		Messaging late = messaging(member());
+		Recorder recorder = new Recorder();
+		Recorder other = new Recorder();
+		late.subscribe(this.topic, "late", Numbered.class, recorder.handler("late"));
+		late.subscribe(this.topic, "other", Numbered.class, other.handler("other"));
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == 10);
+		await().atMost(PATIENCE).until(() -> other.distinctKeySeqs().size() == 10);
+		assertThat(recorder.orderViolations()).isEmpty();
+	}
+
+	@Test
+	void rejectsGroupNamesThatWouldShareQueuesWithAnotherTopicsGroup() {
+		Messaging messaging = messaging(member());
+		// Topic "<topic>.requests" + group "x" against topic "<topic>" + group
+		// "requests.x".
+		messaging.provision(this.topic + ".requests", "x");
+		assertThatThrownBy(() -> messaging.provision(this.topic, "requests.x"))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("'requests.x'")
+			.hasMessageContaining("no '.'");
+		assertThatThrownBy(() -> messaging.subscribe(this.topic, "requests.x", Numbered.class, (payload, context) -> {
+		})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no '.'");
+		assertThatThrownBy(() -> messaging.publish(this.topic + ".x.dlt", "k", new Numbered("k", 1)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining(".dlt");
+	}
+
+	@Test
 	void stoppedSubscriptionResumesWhereItLeftOff() {
 		Messaging messaging = messaging(member());
 		Recorder recorder = new Recorder();
@@ -541,6 +574,62 @@ public abstract class MessagingContractTests {
 					receipt.id()) == 1);
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> recorder.size() == 1);
 		assertThat(recorder.all()).extracting(Received::id).containsExactly(receipt.id());
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM mqlab_outbox WHERE message_id = ? AND failed_at IS NULL",
+				Integer.class, receipt.id()))
+			.as("a broker that is down is no reason to set a row aside")
+			.isEqualTo(1);
+	}
+
+	@Test
+	void outboxRejectsInTheCallersTransactionWhatThePublisherWouldReject() {
+		ConfigurableApplicationContext context = member();
+		Outbox outbox = context.getBean(Outbox.class);
+		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		assertThatThrownBy(
+				() -> transactions.execute((status) -> outbox.publish("bad topic!", "k", new Numbered("k", 1))))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("bad topic!");
+	}
+
+	@Test
+	void outboxSetsAsideARowTheBrokerRejectsForGoodAndRelaysTheRest() throws Exception {
+		// A schema of its own: the relay takes every unsent row of its outbox.
+		String schema = "outbox_" + this.topic.replace('-', '_');
+		try (var connection = java.sql.DriverManager.getConnection(LocalBrokers.POSTGRES_URL, "postgres", "")) {
+			connection.createStatement().execute("CREATE SCHEMA " + schema);
+		}
+		try {
+			ConfigurableApplicationContext context = member(Map.of("spring.datasource.url",
+					LocalBrokers.POSTGRES_URL + "?currentSchema=" + schema, "mqlab.messaging.outbox.relay-enabled",
+					true, "mqlab.messaging.outbox.poll-interval", "200ms"));
+			Messaging messaging = messaging(context);
+			Outbox outbox = context.getBean(Outbox.class);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate transactions = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
+			Recorder recorder = new Recorder();
+			messaging.subscribe(this.topic, "outbox", Numbered.class, recorder.handler("m"));
+			// Written before the outbox checked what it stores (or by an older version).
+			transactions.executeWithoutResult((status) -> jdbc.update("""
+					INSERT INTO mqlab_outbox (message_id, topic, msg_key, type, headers, payload, created_at)
+					VALUES (gen_random_uuid(), 'bad topic!', 'k', 'Numbered', '{}'::jsonb, '{"key":"k","seq":0}', now())
+					"""));
+			var good = transactions.execute((status) -> outbox.publish(this.topic, "k", new Numbered("k", 1)));
+			await().atMost(PATIENCE).until(() -> recorder.size() == 1);
+			assertThat(recorder.all()).extracting(Received::id).containsExactly(good.id());
+			assertThat(jdbc.queryForObject("SELECT failure FROM mqlab_outbox WHERE topic = 'bad topic!'", String.class))
+				.contains("bad topic!");
+			assertThat(outbox.failed()).isEqualTo(1);
+			assertThat(meters(messaging).counter("mqlab.outbox.failed").count()).isEqualTo(1.0);
+			var health = context.getBean("outboxHealthIndicator", HealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("failed", 1L).containsKey("warning");
+		}
+		finally {
+			try (var connection = java.sql.DriverManager.getConnection(LocalBrokers.POSTGRES_URL, "postgres", "")) {
+				connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+			}
+		}
 	}
 
 	@Test

@@ -18,11 +18,14 @@ import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.Capability;
 import io.mqlab.messaging.Delay;
 import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.PayloadTooLargeException;
 import io.mqlab.messaging.contract.MessagingContractTests;
 import io.mqlab.messaging.contract.Numbered;
 import io.mqlab.messaging.contract.Received;
 import io.mqlab.messaging.contract.Recorder;
 import io.mqlab.messaging.contract.TcpProxy;
+import io.mqlab.messaging.outbox.Outbox;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -32,8 +35,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -89,6 +95,23 @@ class KafkaMessagingContractTests extends MessagingContractTests {
 	}
 
 	// ---- what the contract cannot see: which deliveries are flagged redelivered
+
+	@Test
+	void outboxRejectsAReservedHeaderAndARecordOverMaxRequestSizeInTheCallersTransaction() {
+		ConfigurableApplicationContext context = member();
+		Outbox outbox = context.getBean(Outbox.class);
+		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		assertThatThrownBy(() -> transactions.execute((status) -> outbox
+			.publish(OutgoingMessage.of(this.topic, "k", new Numbered("k", 1)).withHeader("mqlab.id", "forged"))))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("mqlab.");
+		// Under mqlab.messaging.max-payload-bytes (1 MiB) as JSON, over the producer's
+		// max.request.size (1 MiB) once key and headers are added.
+		String justUnder = "x".repeat(1024 * 1024 - 2 - 64);
+		assertThatThrownBy(() -> transactions.execute((status) -> outbox.publish(this.topic, "k", justUnder)))
+			.isInstanceOf(PayloadTooLargeException.class)
+			.hasMessageContaining("max.request.size");
+	}
 
 	@Test
 	void flagsWhatAMemberHeldWhenItsPartitionMovedAndNothingElse() {

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.ContractApplication;
 import io.mqlab.messaging.contract.TestBrokers;
@@ -52,7 +53,7 @@ class OutboxRelayOrderTests {
 			TransactionTemplate transactions = new TransactionTemplate(
 					context.getBean(PlatformTransactionManager.class));
 			OutboxRelay relay = new OutboxRelay(context.getBean(JdbcTemplate.class), transactions, messaging,
-					Duration.ofMillis(100), 100, Duration.ofDays(1), Duration.ofSeconds(10));
+					Duration.ofMillis(100), 100, Duration.ofDays(1), Duration.ofSeconds(10), new SimpleMeterRegistry());
 			Recorder recorder = new Recorder();
 			messaging.subscribe(topic, "order", Numbered.class, recorder.handler("m"));
 

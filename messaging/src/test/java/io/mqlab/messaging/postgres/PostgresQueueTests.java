@@ -185,6 +185,38 @@ class PostgresQueueTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> messaging.deadLetters().list(this.topic, "", 10));
 	}
 
+	@Test
+	void anAckMatchesEachRowWithItsOwnLeaseSoAClaimThatRanOutCannotDeleteALaterOne() {
+		ConfigurableApplicationContext context = context(Map.of());
+		Messaging messaging = context.getBean(Messaging.class);
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		messaging.provision(this.topic, "g");
+		for (int i = 1; i <= 4; i++) {
+			messaging.publish(this.topic, "k" + i, new Numbered("k" + i, i));
+		}
+		QueueTable table = new QueueTable(context.getBean(QueueDatabase.class), Duration.ofMillis(300));
+		QueueTable.Claimed expired = table.claim(this.topic, "g", 1, 0).rows().get(0);
+		// Its handler is slower than the lease (and renewal failed): the row is claimable
+		// again and this consumer's next claim takes it with the next head.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Boolean.TRUE.equals(jdbc.queryForObject(
+					"SELECT visible_at <= now() FROM mqlab_delivery WHERE id = ?", Boolean.class, expired.id())));
+		List<QueueTable.Claimed> again = table.claim(this.topic, "g", 2, 0).rows();
+		assertThat(again).extracting(QueueTable.Claimed::id).contains(expired.id());
+		QueueTable.Claimed reclaimed = again.stream().filter((row) -> row.id() == expired.id()).findFirst().get();
+		QueueTable.Claimed other = again.stream().filter((row) -> row.id() != expired.id()).findFirst().get();
+		// The first handler finishes and its ack goes out in one batch with another row
+		// of
+		// the second claim: only that row is deleted, the reclaimed one is still leased.
+		assertThat(table.ack(this.topic, "g", List.of(expired, other))).containsExactly(other.held());
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM mqlab_delivery WHERE id = ? AND lease = ?", Integer.class,
+				reclaimed.id(), reclaimed.lease()))
+			.isEqualTo(1);
+		assertThat(table.extend(List.of(expired))).isZero();
+		assertThat(table.extend(List.of(expired, reclaimed))).isEqualTo(1);
+		assertThat(table.ack(this.topic, "g", List.of(reclaimed))).containsExactly(reclaimed.held());
+	}
+
 	private static long count(JdbcTemplate jdbc, String table, String topic) {
 		// Table names are constants of this test; the topic is bound.
 		Long count = jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE topic = ?", Long.class, topic);
