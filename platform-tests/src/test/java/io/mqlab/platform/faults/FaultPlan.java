@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * When the run does what, counted from the start of the load. Every consumer service is
- * killed at least once and one of them twice; the broker restarts once; one service is
- * cut off the broker for {@link #cut()}.
+ * What the run does, one step after the other, each a while after the previous one ended
+ * (a restart of a broker can take long on a loaded machine; the cut must still last
+ * {@link #cut()}). Every consumer service is killed at least once and one of them twice;
+ * the broker restarts once; one service is cut off the broker. The load runs for at least
+ * {@link #load()} and {@link #tail()} past the last step.
  */
-record FaultPlan(String name, Duration load, Duration cut, Duration settle, int ordersPerSecond, int clicksPerSecond,
-		List<Step> steps) {
+record FaultPlan(String name, Duration load, Duration tail, Duration cut, Duration settle, int ordersPerSecond,
+		int clicksPerSecond, List<Step> steps) {
 
 	static final String ORDERS = "order-service";
 
@@ -19,42 +21,44 @@ record FaultPlan(String name, Duration load, Duration cut, Duration settle, int 
 
 	static final String RECOMMENDATION = "recommendation-service";
 
-	/** The version in the normal test suite: about 75 s of load. */
+	/** The version in the normal test suite: about 75 s of load, a 10 s cut. */
 	static FaultPlan quick() {
-		return new FaultPlan("short", Duration.ofSeconds(75), Duration.ofSeconds(10), Duration.ofMinutes(4),
-				rate("orders-per-second", 8), rate("clicks-per-second", 20),
-				List.of(kill(5, REWRITE), kill(15, RECONCILIATION), restartBroker(25), cut(35, RECOMMENDATION),
-						restore(45, RECOMMENDATION), kill(48, ORDERS), kill(56, RECOMMENDATION),
-						kill(65, RECONCILIATION)));
+		int cut = 10;
+		return new FaultPlan("short", Duration.ofSeconds(75), Duration.ofSeconds(10), Duration.ofSeconds(cut),
+				Duration.ofMinutes(4), rate("orders-per-second", 8), rate("clicks-per-second", 20),
+				List.of(kill(5, REWRITE), kill(8, RECONCILIATION), restartBroker(8), cut(5, RECOMMENDATION),
+						restore(cut, RECOMMENDATION), kill(3, ORDERS), kill(6, RECOMMENDATION),
+						kill(8, RECONCILIATION)));
 	}
 
 	/** What {@code ./mqlab faults} runs: 6 minutes of load, a 30 s cut. */
 	static FaultPlan full() {
-		return new FaultPlan("full", Duration.ofMinutes(6), Duration.ofSeconds(30), Duration.ofMinutes(10),
-				rate("orders-per-second", 15), rate("clicks-per-second", 50),
-				List.of(kill(20, REWRITE), kill(50, RECONCILIATION), kill(80, RECOMMENDATION), restartBroker(110),
-						cut(150, REWRITE), restore(180, REWRITE), kill(200, ORDERS), kill(240, RECONCILIATION),
-						kill(280, RECOMMENDATION), kill(320, REWRITE)));
+		int cut = 30;
+		return new FaultPlan("full", Duration.ofMinutes(6), Duration.ofSeconds(30), Duration.ofSeconds(cut),
+				Duration.ofMinutes(10), rate("orders-per-second", 15), rate("clicks-per-second", 50),
+				List.of(kill(20, REWRITE), kill(30, RECONCILIATION), kill(30, RECOMMENDATION), restartBroker(30),
+						cut(30, REWRITE), restore(cut, REWRITE), kill(20, ORDERS), kill(40, RECONCILIATION),
+						kill(40, RECOMMENDATION), kill(40, REWRITE)));
 	}
 
 	private static int rate(String name, int fallback) {
 		return Integer.getInteger("mqlab.faults." + name, fallback);
 	}
 
-	private static Step kill(int second, String service) {
-		return new Step(Duration.ofSeconds(second), Action.KILL, service);
+	private static Step kill(int after, String service) {
+		return new Step(Duration.ofSeconds(after), Action.KILL, service);
 	}
 
-	private static Step restartBroker(int second) {
-		return new Step(Duration.ofSeconds(second), Action.RESTART_BROKER, "broker");
+	private static Step restartBroker(int after) {
+		return new Step(Duration.ofSeconds(after), Action.RESTART_BROKER, "broker");
 	}
 
-	private static Step cut(int second, String service) {
-		return new Step(Duration.ofSeconds(second), Action.CUT, service);
+	private static Step cut(int after, String service) {
+		return new Step(Duration.ofSeconds(after), Action.CUT, service);
 	}
 
-	private static Step restore(int second, String service) {
-		return new Step(Duration.ofSeconds(second), Action.RESTORE, service);
+	private static Step restore(int after, String service) {
+		return new Step(Duration.ofSeconds(after), Action.RESTORE, service);
 	}
 
 	enum Action {
@@ -71,7 +75,8 @@ record FaultPlan(String name, Duration load, Duration cut, Duration settle, int 
 
 	}
 
-	record Step(Duration at, Action action, String target) {
+	/** An action, {@code after} the previous step ended. */
+	record Step(Duration after, Action action, String target) {
 
 	}
 

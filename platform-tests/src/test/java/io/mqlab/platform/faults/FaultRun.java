@@ -108,11 +108,13 @@ final class FaultRun implements AutoCloseable {
 		event("load starts: " + this.plan.ordersPerSecond() + " orders/s (every other one paid), "
 				+ this.plan.clicksPerSecond() + " clicks/s");
 		this.load.start(this.plan.ordersPerSecond(), this.plan.clicksPerSecond());
+		Instant last = this.started;
 		for (Step step : this.plan.steps()) {
-			waitUntil(step.at());
+			waitUntil(last.plus(step.after()));
 			perform(step);
+			last = Instant.now();
 		}
-		waitUntil(this.plan.load());
+		waitUntil(latest(this.started.plus(this.plan.load()), last.plus(this.plan.tail())));
 		this.load.stop();
 		event("load stops");
 		this.services.values().forEach((service) -> service.proxy().restore());
@@ -253,9 +255,12 @@ final class FaultRun implements AutoCloseable {
 		}
 	}
 
-	private void waitUntil(Duration sinceStart) {
-		Instant at = this.started.plus(sinceStart);
-		await().atMost(sinceStart.plus(Duration.ofMinutes(10)))
+	private static Instant latest(Instant one, Instant other) {
+		return one.isAfter(other) ? one : other;
+	}
+
+	private void waitUntil(Instant at) {
+		await().atMost(Duration.between(Instant.now(), at).plus(Duration.ofMinutes(1)))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> !Instant.now().isBefore(at));
 	}
@@ -298,7 +303,7 @@ final class FaultRun implements AutoCloseable {
 
 	private Counts counts() {
 		Map<String, String> legacy = query("SELECT id::text, status FROM " + this.names.schema("legacy") + ".orders");
-		Set<String> rewrite = query("SELECT id::text, status FROM " + this.names.schema("rewrite") + ".orders")
+		Set<String> rewrite = query("SELECT id::text, '' FROM " + this.names.schema("rewrite") + ".priced_order")
 			.keySet();
 		Map<String, String> reconciled = query(
 				"SELECT order_id::text, status FROM " + this.names.schema("recon") + ".reconciliation_result");
@@ -422,8 +427,8 @@ final class FaultRun implements AutoCloseable {
 		Ledger ledger = new Ledger()
 			.info("orders accepted (201, or 200 for a retried Idempotency-Key)", accepted,
 					"paid " + paid + ", left to the payment timeout " + unpaid.size()
-							+ "; requests retried after no answer " + this.load.orderRetries.get()
-							+ ", payments retried " + this.load.paymentRetries.get())
+							+ "; retries of a request that got no answer: orders " + this.load.orderRetries.get()
+							+ ", payments " + this.load.paymentRetries.get())
 			.expect("orders stored by order-service", inLegacy, accepted, "")
 			.expect("orders priced by order-service-new", inRewrite, accepted, "")
 			.expect("`OrderPlaced` reconciled (both sides compared)", reconciled, accepted, "")

@@ -76,9 +76,9 @@ final class KafkaBrokerProcess implements AutoCloseable {
 		}
 	}
 
-	/** SIGTERM (a clean shutdown), then the same broker again. */
+	/** A crash (SIGKILL), then the same broker again. */
 	void restart() {
-		this.jvm.stop();
+		this.jvm.kill();
 		start();
 	}
 

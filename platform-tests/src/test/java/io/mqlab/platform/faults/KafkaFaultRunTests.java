@@ -47,7 +47,7 @@ class KafkaFaultRunTests extends FaultRunTests {
 		@Override
 		String restart(RunNames names) {
 			this.kafka.restart();
-			return "Kafka broker stopped (SIGTERM) and started again on the same data and ports";
+			return "Kafka broker killed (SIGKILL) and started again on the same data and ports";
 		}
 
 		@Override

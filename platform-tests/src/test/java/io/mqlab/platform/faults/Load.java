@@ -91,7 +91,9 @@ final class Load implements AutoCloseable {
 	 */
 	void stop() {
 		this.ticker.shutdownNow();
-		this.workers.shutdown();
+		// a request cut short goes to the pending ones; a task not started yet sent
+		// nothing
+		this.workers.shutdownNow();
 		try {
 			this.workers.awaitTermination(60, TimeUnit.SECONDS);
 		}
@@ -101,22 +103,29 @@ final class Load implements AutoCloseable {
 	}
 
 	/**
-	 * Retries what got no answer yet.
+	 * Retries what got no answer yet, oldest first; a round ends at the first retry that
+	 * gets no answer either (the service is still down).
 	 * @return whether nothing is pending any more
 	 */
 	synchronized boolean retryPending() {
 		for (int i = this.pendingOrders.size(); i > 0; i--) {
 			PendingOrder order = this.pendingOrders.poll();
-			if (order != null) {
-				this.orderRetries.incrementAndGet();
-				place(order);
+			if (order == null) {
+				break;
+			}
+			this.orderRetries.incrementAndGet();
+			if (!place(order)) {
+				break;
 			}
 		}
 		for (int i = this.pendingPayments.size(); i > 0; i--) {
 			Order order = this.pendingPayments.poll();
-			if (order != null) {
-				this.paymentRetries.incrementAndGet();
-				pay(order);
+			if (order == null) {
+				break;
+			}
+			this.paymentRetries.incrementAndGet();
+			if (!pay(order)) {
+				break;
 			}
 		}
 		return this.pendingOrders.isEmpty() && this.pendingPayments.isEmpty();
@@ -127,7 +136,9 @@ final class Load implements AutoCloseable {
 		place(new PendingOrder(this.names.run + "-order-" + n, BODIES[(int) (n % BODIES.length)], n % 2 == 0));
 	}
 
-	private void place(PendingOrder pending) {
+	/**
+	 * @return whether it got an answer */
+	private boolean place(PendingOrder pending) {
 		try {
 			Client.Response response = this.client.post(this.orderPort.getAsInt(), "/orders", pending.body(),
 					pending.key());
@@ -139,20 +150,24 @@ final class Load implements AutoCloseable {
 				if (order.pay()) {
 					pay(order);
 				}
+				return true;
 			}
-			else if (response.status() >= 500) {
+			if (response.status() >= 500) {
 				this.pendingOrders.add(pending);
+				return false;
 			}
-			else {
-				this.unexpected.add("POST /orders " + response.status() + " " + response.body());
-			}
+			this.unexpected.add("POST /orders " + response.status() + " " + response.body());
+			return true;
 		}
 		catch (IOException | RuntimeException ex) {
 			this.pendingOrders.add(pending);
+			return false;
 		}
 	}
 
-	private void pay(Order order) {
+	/**
+	 * @return whether it got an answer */
+	private boolean pay(Order order) {
 		String body = "{\"amount\": " + order.total().toPlainString() + ", \"reference\": \"" + order.key() + "\"}";
 		try {
 			Client.Response response = this.client.post(this.orderPort.getAsInt(), "/orders/" + order.id() + "/pay",
@@ -162,14 +177,17 @@ final class Load implements AutoCloseable {
 			}
 			else if (response.status() >= 500) {
 				this.pendingPayments.add(order);
+				return false;
 			}
 			else if (!(response.status() == 409 && response.body() != null
 					&& response.body().path("type").asString("").endsWith("order-cancelled"))) {
 				this.unexpected.add("POST /orders/" + order.id() + "/pay " + response.status() + " " + response.body());
 			}
+			return true;
 		}
 		catch (IOException | RuntimeException ex) {
 			this.pendingPayments.add(order);
+			return false;
 		}
 	}
 
