@@ -137,7 +137,8 @@ final class Load implements AutoCloseable {
 	}
 
 	/**
-	 * @return whether it got an answer */
+	 * @return whether it got an answer
+	 */
 	private boolean place(PendingOrder pending) {
 		try {
 			Client.Response response = this.client.post(this.orderPort.getAsInt(), "/orders", pending.body(),
@@ -166,7 +167,8 @@ final class Load implements AutoCloseable {
 	}
 
 	/**
-	 * @return whether it got an answer */
+	 * @return whether it got an answer
+	 */
 	private boolean pay(Order order) {
 		String body = "{\"amount\": " + order.total().toPlainString() + ", \"reference\": \"" + order.key() + "\"}";
 		try {
