@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,6 +13,14 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL (no shutdown hook runs), {@link #stop()} a SIGTERM.
  */
 final class ChildJvm {
+
+	/** Every child still running, killed if this JVM ends before the run closes them. */
+	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "child-jvm-reaper"));
+	}
 
 	private final String name;
 
@@ -50,6 +60,7 @@ final class ChildJvm {
 			this.process = new ProcessBuilder(this.command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
+			RUNNING.add(this.process);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot start " + this.name, ex);
@@ -95,6 +106,7 @@ final class ChildJvm {
 			this.process.destroyForcibly();
 			Thread.currentThread().interrupt();
 		}
+		RUNNING.remove(this.process);
 		this.process = null;
 	}
 

@@ -222,6 +222,11 @@ final class FaultRun implements AutoCloseable {
 				+ ": build it first (./mvnw verify -pl platform-tests -am builds it)");
 	}
 
+	/** Where the services' logs (and the ledger) go. */
+	Path directory() {
+		return this.dir;
+	}
+
 	private int port(String service) {
 		return this.services.get(service).port();
 	}

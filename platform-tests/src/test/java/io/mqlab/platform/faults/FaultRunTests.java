@@ -26,11 +26,13 @@ abstract class FaultRunTests {
 		String only = System.getProperty("mqlab.faults.backend", "");
 		assumeTrue(only.isBlank() || only.equals(broker.backend()), "only the " + only + " backend is asked for");
 		FaultPlan plan = Boolean.getBoolean("mqlab.faults.full") ? FaultPlan.full() : FaultPlan.quick();
+		FaultRun run = new FaultRun(broker, plan);
 		FaultRun.Result result;
-		try (FaultRun run = new FaultRun(broker, plan)) {
+		try (run) {
 			result = run.run();
 		}
 		System.out.println(result.report());
+		Files.writeString(run.directory().resolve("ledger.md"), result.report());
 		String out = System.getProperty("mqlab.faults.out", "");
 		if (!out.isBlank()) {
 			Path file = Path.of(out);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -66,7 +67,7 @@ class RedisFaultRunTests extends FaultRunTests {
 					String id = field(line, "id");
 					String name = field(line, "name");
 					if (id != null && name != null && name.startsWith(names.run + "-")) {
-						connection.sync().clientKill("ID " + id);
+						connection.sync().clientKill(KillArgs.Builder.id(Long.parseLong(id)));
 						killed++;
 					}
 				}
