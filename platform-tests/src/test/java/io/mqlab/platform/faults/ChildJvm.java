@@ -81,6 +81,27 @@ final class ChildJvm {
 		end(true);
 	}
 
+	/** SIGKILL, then the same command again. */
+	synchronized void killAndStart() {
+		end(true);
+		start();
+	}
+
+	/**
+	 * Starts it again if it ended by itself, as a supervisor does (compose's
+	 * {@code restart: on-failure}).
+	 * @return its exit code, or -1 if it still runs or was never started or was stopped
+	 */
+	synchronized int restartIfExited() {
+		if (this.process == null || this.process.isAlive()) {
+			return -1;
+		}
+		int exit = this.process.exitValue();
+		RUNNING.remove(this.process);
+		start();
+		return exit;
+	}
+
 	/** SIGTERM, and wait until it is gone (SIGKILL after a minute). */
 	synchronized void stop() {
 		end(false);

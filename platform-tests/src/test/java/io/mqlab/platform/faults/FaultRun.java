@@ -18,6 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.KeyScanCursor;
@@ -65,7 +70,7 @@ final class FaultRun implements AutoCloseable {
 
 	private final Map<String, Service> services = new LinkedHashMap<>();
 
-	private final List<String> timeline = new ArrayList<>();
+	private final List<String> timeline = new CopyOnWriteArrayList<>();
 
 	private final Client client = new Client();
 
@@ -79,6 +84,10 @@ final class FaultRun implements AutoCloseable {
 	private ConfigurableApplicationContext inspector;
 
 	private Instant started;
+
+	private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
+
+	private final AtomicInteger supervisorRestarts = new AtomicInteger();
 
 	FaultRun(FaultBroker broker, FaultPlan plan) {
 		this.broker = broker;
@@ -96,6 +105,7 @@ final class FaultRun implements AutoCloseable {
 		for (String name : SERVICES) {
 			this.services.put(name, service(name));
 		}
+		this.supervisor.scheduleWithFixedDelay(this::restartExited, 1, 1, TimeUnit.SECONDS);
 		// consumers first, so their groups exist before anything is published
 		List.of(FaultPlan.REWRITE, FaultPlan.RECONCILIATION, FaultPlan.RECOMMENDATION)
 			.forEach((name) -> this.services.get(name).jvm().start());
@@ -231,20 +241,31 @@ final class FaultRun implements AutoCloseable {
 		return this.services.get(service).port();
 	}
 
+	/**
+	 * A service that exits by itself (e.g. it could not reach the broker at start-up) is
+	 * started again, as compose's {@code restart: on-failure} does.
+	 */
+	private void restartExited() {
+		this.services.forEach((name, service) -> {
+			Path log = service.jvm().log();
+			int exit = service.jvm().restartIfExited();
+			if (exit >= 0) {
+				this.supervisorRestarts.incrementAndGet();
+				event(name + " exited by itself (code " + exit + ", see " + log.getFileName()
+						+ "); started again as restart: on-failure would");
+			}
+		});
+	}
+
 	private void awaitUp(String name) {
 		Service service = this.services.get(name);
 		Instant from = Instant.now();
 		try {
-			await(name + " up").atMost(START_PATIENCE)
-				.pollInterval(Duration.ofMillis(500))
-				.until(() -> !service.jvm().isAlive() || live(service));
+			await(name + " up").atMost(START_PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> live(service));
 		}
 		catch (ConditionTimeoutException ex) {
 			throw new IllegalStateException(
 					name + " did not start in " + START_PATIENCE + ", see " + service.jvm().log(), ex);
-		}
-		if (!service.jvm().isAlive()) {
-			throw new IllegalStateException(name + " exited at start-up, see " + service.jvm().log());
 		}
 		if (this.started != null) {
 			event(name + " up again after " + Duration.between(from, Instant.now()).toSeconds() + " s");
@@ -274,12 +295,11 @@ final class FaultRun implements AutoCloseable {
 		switch (step.action()) {
 			case KILL -> {
 				Service service = this.services.get(step.target());
-				if (!service.jvm().isAlive() || !live(service)) {
+				if (!live(service)) {
 					awaitUp(step.target());
 				}
-				service.jvm().kill();
+				service.jvm().killAndStart();
 				event("SIGKILL " + step.target() + ", started again");
-				service.jvm().start();
 			}
 			case RESTART_BROKER -> {
 				Instant from = Instant.now();
@@ -456,6 +476,8 @@ final class FaultRun implements AutoCloseable {
 			.expect("clicks missing", clicks - counts.clicksSeen().size(), 0, "")
 			.expect("clicks counted twice", counts.itemSessions() - counts.clickKeys(), 0,
 					"item:sessions sum " + counts.itemSessions() + " vs " + counts.clickKeys() + " clicks applied")
+			.info("services that exited by themselves and were started again", this.supervisorRestarts.get(),
+					"(not a loss: compose restarts them the same way)")
 			.expect("dead letters", deadLetterCount, 0, "")
 			.expect("answers no client expects", this.load.unexpected.size(), 0,
 					this.load.unexpected.stream().limit(3).toList().toString());
@@ -473,6 +495,7 @@ final class FaultRun implements AutoCloseable {
 	@Override
 	public void close() {
 		List<Runnable> steps = new ArrayList<>();
+		steps.add(this.supervisor::shutdownNow);
 		steps.add(() -> {
 			if (this.load != null) {
 				this.load.close();
