@@ -474,6 +474,8 @@ final class FaultRun implements AutoCloseable {
 					"refused or unanswered while the service was down or cut off: " + this.load.clicksRefused.get())
 			.expect("clicks aggregated", counts.clicksSeen().size(), clicks, "")
 			.expect("clicks missing", clicks - counts.clicksSeen().size(), 0, "")
+			.info("clicks applied whose 202 never reached the client", counts.clickKeys() - counts.clicksSeen().size(),
+					"(the service took them, then was killed or timed out before answering)")
 			.expect("clicks counted twice", counts.itemSessions() - counts.clickKeys(), 0,
 					"item:sessions sum " + counts.itemSessions() + " vs " + counts.clickKeys() + " clicks applied")
 			.info("services that exited by themselves and were started again", this.supervisorRestarts.get(),
