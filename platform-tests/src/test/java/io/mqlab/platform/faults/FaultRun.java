@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,6 +138,7 @@ final class FaultRun implements AutoCloseable {
 				.until(this.load::retryPending);
 			await("the platform settles").atMost(this.plan.settle())
 				.pollInterval(Duration.ofSeconds(2))
+				.ignoreExceptions()
 				.until(() -> settled(counts()));
 			event("settled after " + Duration.between(settleFrom, Instant.now()).toSeconds() + " s");
 		}
@@ -145,7 +147,11 @@ final class FaultRun implements AutoCloseable {
 			event("did NOT settle within " + this.plan.settle().toSeconds() + " s: " + ex.getMessage());
 		}
 		Map<String, List<DeadLetter>> deadLetters = deadLetters();
-		Ledger ledger = ledger(counts(), deadLetters);
+		Counts counts = await("the final counts").atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofSeconds(2))
+			.ignoreExceptions()
+			.until(this::counts, Objects::nonNull);
+		Ledger ledger = ledger(counts, deadLetters);
 		if (!settled) {
 			ledger.expect("settled within " + this.plan.settle().toSeconds() + " s", 0, 1, "");
 		}
@@ -391,8 +397,10 @@ final class FaultRun implements AutoCloseable {
 			}
 		}
 		catch (SQLException ex) {
-			// a table not created yet (a service still starting) or PostgreSQL restarting
-			return Map.of();
+			// a table not created yet (a service still starting) or PostgreSQL
+			// restarting:
+			// the awaits that read the counts try again
+			throw new IllegalStateException(sql, ex);
 		}
 		return rows;
 	}
