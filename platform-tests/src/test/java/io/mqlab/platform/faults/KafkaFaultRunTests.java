@@ -1,0 +1,62 @@
+package io.mqlab.platform.faults;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.mqlab.messaging.contract.TcpProxy;
+
+/** The fault run on a real Kafka broker that the run starts, and restarts, itself. */
+class KafkaFaultRunTests extends FaultRunTests {
+
+	@Override
+	protected FaultBroker broker() {
+		return new KafkaFaults();
+	}
+
+	static final class KafkaFaults extends FaultBroker {
+
+		private KafkaBrokerProcess kafka;
+
+		@Override
+		String backend() {
+			return "kafka";
+		}
+
+		@Override
+		void start(RunNames names, Path dir, List<String> services) {
+			this.kafka = new KafkaBrokerProcess(dir.resolve("kafka"), services);
+			this.kafka.start();
+		}
+
+		@Override
+		TcpProxy proxyFor(String service) {
+			return this.kafka.proxyFor(service);
+		}
+
+		@Override
+		Map<String, String> via(TcpProxy proxy, RunNames names) {
+			return Map.of("spring.kafka.bootstrap-servers", "127.0.0.1:" + proxy.port());
+		}
+
+		@Override
+		Map<String, String> direct(RunNames names) {
+			return Map.of("spring.kafka.bootstrap-servers", this.kafka.bootstrapServers());
+		}
+
+		@Override
+		String restart(RunNames names) {
+			this.kafka.restart();
+			return "Kafka broker killed (SIGKILL) and started again on the same data and ports";
+		}
+
+		@Override
+		public void close() {
+			if (this.kafka != null) {
+				this.kafka.close();
+			}
+		}
+
+	}
+
+}
