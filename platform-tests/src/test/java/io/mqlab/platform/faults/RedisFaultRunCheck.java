@@ -19,7 +19,7 @@ import io.mqlab.messaging.contract.TcpProxy;
  * ({@code CLIENT KILL} of every client named after the run), which is what a restart does
  * to them.
  */
-class RedisFaultRunTests extends FaultRunTests {
+class RedisFaultRunCheck extends FaultRunCheck {
 
 	/** The Redis adapter's sorted set of delayed sets, by earliest due time. */
 	private static final String DELAYED_REGISTRY = "mqlab:delayed";

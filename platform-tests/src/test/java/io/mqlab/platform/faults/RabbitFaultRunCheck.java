@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
  * The fault run on the machine's RabbitMQ; the broker restart is {@code rabbitmqctl
  * stop_app} then {@code start_app}, and the app is started again whatever happens.
  */
-class RabbitFaultRunTests extends FaultRunTests {
+class RabbitFaultRunCheck extends FaultRunCheck {
 
 	@Override
 	protected FaultBroker broker() {

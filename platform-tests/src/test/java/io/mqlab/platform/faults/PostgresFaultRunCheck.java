@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * through each service's proxy). The broker restart restarts the machine's PostgreSQL,
  * which cuts every connection for a few seconds, the services' own databases included.
  */
-class PostgresFaultRunTests extends FaultRunTests {
+class PostgresFaultRunCheck extends FaultRunCheck {
 
 	@Override
 	protected FaultBroker broker() {

@@ -7,7 +7,7 @@ import java.util.Map;
 import io.mqlab.messaging.contract.TcpProxy;
 
 /** The fault run on a real Kafka broker that the run starts, and restarts, itself. */
-class KafkaFaultRunTests extends FaultRunTests {
+class KafkaFaultRunCheck extends FaultRunCheck {
 
 	@Override
 	protected FaultBroker broker() {
