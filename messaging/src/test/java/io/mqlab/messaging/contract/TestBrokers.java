@@ -3,6 +3,9 @@ package io.mqlab.messaging.contract;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,6 +16,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Where each broker is for this test run: the one place tests ask. On a machine with a
@@ -147,6 +152,26 @@ public final class TestBrokers {
 
 	static boolean dockerAvailable() {
 		return DockerClientFactory.instance().isDockerAvailable();
+	}
+
+	/**
+	 * Points a service's DataSource and its PostgreSQL queue at the test database, with
+	 * this schema as the current one, and creates the schema.
+	 */
+	public static void postgresSchema(DynamicPropertyRegistry registry, String schema) {
+		Broker postgres = postgres();
+		try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+				postgres.password())) {
+			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot create schema " + schema, ex);
+		}
+		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
+			registry.add(prefix + "url", () -> postgres.jdbcUrl(schema));
+			registry.add(prefix + "username", postgres::username);
+			registry.add(prefix + "password", postgres::password);
+		}
 	}
 
 	/**

@@ -1,12 +1,10 @@
 package io.mqlab.order.order;
 
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 import io.mqlab.messaging.contract.TestBrokers;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -41,12 +39,7 @@ class OverdueOrdersTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		TestBrokers.Broker postgres = TestBrokers.postgres();
-		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
-			registry.add(prefix + "url", () -> postgres.jdbcUrl(SCHEMA));
-			registry.add(prefix + "username", postgres::username);
-			registry.add(prefix + "password", postgres::password);
-		}
+		TestBrokers.postgresSchema(registry, SCHEMA);
 	}
 
 	@LocalServerPort
@@ -54,15 +47,6 @@ class OverdueOrdersTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
-
-	@BeforeAll
-	static void createSchema() throws Exception {
-		TestBrokers.Broker postgres = TestBrokers.postgres();
-		try (var connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
-				postgres.password())) {
-			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
-		}
-	}
 
 	@Test
 	void cancelsAnOrderWhosePaymentTimeoutNeverCameAndLeavesAPaidOneAlone() {

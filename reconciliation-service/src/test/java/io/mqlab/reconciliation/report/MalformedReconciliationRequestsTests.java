@@ -2,14 +2,12 @@ package io.mqlab.reconciliation.report;
 
 import io.mqlab.messaging.contract.TestBrokers;
 import java.io.IOException;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,25 +31,11 @@ class MalformedReconciliationRequestsTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		TestBrokers.Broker postgres = TestBrokers.postgres();
-		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
-			registry.add(prefix + "url", () -> postgres.jdbcUrl(SCHEMA));
-			registry.add(prefix + "username", postgres::username);
-			registry.add(prefix + "password", postgres::password);
-		}
+		TestBrokers.postgresSchema(registry, SCHEMA);
 	}
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void createSchema() throws Exception {
-		TestBrokers.Broker postgres = TestBrokers.postgres();
-		try (var connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
-				postgres.password())) {
-			connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
-		}
-	}
 
 	@Test
 	void noMalformedRequestGetsAServerError() throws IOException {
