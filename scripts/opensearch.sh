@@ -21,9 +21,24 @@ source "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/.." && pwd)
 home=${MQLAB_HOME:-$root/.mqlab}
 dir=$home/opensearch
+user=${OPENSEARCH_USER:-mqlab-opensearch}
+
+# Every folder above it open to other users (o+x)? Else the node user cannot reach its files.
+others_may_enter() {
+  local path=$1
+  while [[ $path != / ]]; do
+    if [[ -e $path && $(stat -c %A "$path") != ?????????[xt] ]]; then return 1; fi
+    path=$(dirname "$path")
+  done
+}
+
+# A checkout under a private folder (/root/...) keeps the node's files where its user can
+# enter: one folder per checkout, named after the checkout's path.
+if [[ $(id -u) -eq 0 ]] && ! others_may_enter "$home"; then
+  dir=/var/lib/$user/$(printf '%s' "$root" | sha1sum | cut -c1-12)
+fi
 port=${OPENSEARCH_PORT:-9200}
 heap=${OPENSEARCH_HEAP:-512m}
-user=${OPENSEARCH_USER:-mqlab-opensearch}
 pom=$root/infra/opensearch/pom.xml
 version=$(grep -o '<opensearch.version>[^<]*' "$pom" | cut -d'>' -f2)
 dist=$dir/dist/opensearch-$version
@@ -69,7 +84,7 @@ stop_hint() {
   config=$(cmdline_of "$pid" | grep -o -- '-Dopensearch.path.conf=[^ ]*/\.mqlab/opensearch/config' || true)
   if [[ -n $config ]]; then
     config=${config#-Dopensearch.path.conf=}
-    say "(cd ${config%/.mqlab/opensearch/config} && scripts/opensearch.sh stop), or kill $pid"
+    say "(cd ${config%/.mqlab/opensearch/config} && ./mqlab down), or kill $pid"
   else
     say "kill $pid"
   fi
@@ -191,7 +206,7 @@ start() {
     return 0
   fi
   rm -f "$external"
-  mkdir -p "$dir"
+  mkdir -p "$dir" "$home/logs"
   ensure_user
   fetch_distribution
   configure

@@ -2,11 +2,15 @@ package io.mqlab.platform;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,9 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The launcher's guards, run for real: {@code scripts/kafka.sh} never adopts a broker it
- * did not start unless told to, and {@code ./mqlab up} rejects unknown use cases before
- * doing any work. A socket this JVM holds stands in for the foreign broker.
+ * The launcher's guards, run for real: {@code scripts/kafka.sh} and
+ * {@code scripts/opensearch.sh} never adopt a server they did not start unless told to,
+ * {@code ./mqlab up} rejects unknown use cases before doing any work, and a use case
+ * whose modules are not in the checkout yet starts nothing. A socket this JVM holds
+ * stands in for the foreign server.
  */
 class LauncherTests {
 
@@ -58,11 +64,86 @@ class LauncherTests {
 	}
 
 	@Test
+	void openSearchRefusesAPortTakenByAProcessItDidNotStartAndNamesIt() throws Exception {
+		try (ServerSocket foreign = new ServerSocket(0, 100, InetAddress.getLoopbackAddress())) {
+			Run run = openSearch(foreign.getLocalPort(), "start");
+			assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+			assertThat(run.output()).contains("127.0.0.1:" + foreign.getLocalPort() + " is taken by a process")
+				.contains("pid " + ProcessHandle.current().pid() + ": ")
+				.contains("kill " + ProcessHandle.current().pid())
+				.contains("start --external");
+			Run status = openSearch(foreign.getLocalPort(), "status");
+			assertThat(status.output()).contains("not this checkout's node").doesNotContain("EXTERNAL");
+			// refused before fetching or configuring anything
+			assertThat(this.home.resolve("opensearch")).doesNotExist();
+		}
+	}
+
+	@Test
+	void anExternalOpenSearchIsUsedOnlyWhenAskedShownByStatusAndLeftRunning() throws Exception {
+		try (ServerSocket foreign = new ServerSocket(0, 100, InetAddress.getLoopbackAddress())) {
+			int port = foreign.getLocalPort();
+			Run start = openSearch(port, "start", "--external");
+			assertThat(start.exitCode()).as(start.output()).isZero();
+			assertThat(start.output()).contains("using the external node on 127.0.0.1:" + port);
+			assertThat(openSearch(port, "status").output()).contains("EXTERNAL node on 127.0.0.1:" + port)
+				.contains("pid " + ProcessHandle.current().pid());
+			Run stop = openSearch(port, "stop");
+			assertThat(stop.exitCode()).as(stop.output()).isZero();
+			assertThat(stop.output()).contains("left running");
+			assertThat(foreign.isClosed()).isFalse();
+			assertThat(openSearch(port, "start").exitCode()).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void upRejectsAnUnknownUseCaseBeforeDoingAnything() throws Exception {
 		Run run = run(List.of("./mqlab", "up", "kafka", "--only", "migration,nonsense"), 0);
 		assertThat(run.exitCode()).isEqualTo(2);
-		assertThat(run.output()).contains("unknown use case 'nonsense'").contains("migration recommendations");
+		assertThat(run.output()).contains("unknown use case 'nonsense'").contains("migration recommendations cdc logs");
 		assertThat(this.home).isEmptyDirectory();
+	}
+
+	/**
+	 * The use cases name services that other branches are still building: only those
+	 * whose module is in the checkout are started, stopped and shown.
+	 */
+	@Test
+	void statusShowsTheServicesOfTheModulesInTheCheckoutAndOpenSearch() throws Exception {
+		Map<String, String> services = launcherServices();
+		assertThat(services).containsKeys("order-service", "recommendation-service", "catalog-service", "cdc-service",
+				"log-service");
+		try (ServerSocket foreign = new ServerSocket(0, 100, InetAddress.getLoopbackAddress())) {
+			ProcessBuilder builder = builder(List.of("./mqlab", "status"));
+			builder.environment().put("OPENSEARCH_PORT", String.valueOf(foreign.getLocalPort()));
+			Run status = run(builder);
+			assertThat(status.exitCode()).as(status.output()).isZero();
+			// the services' lines come before the servers' (whose command lines may name
+			// anything)
+			String serviceLines = status.output().substring(0, status.output().indexOf("\nkafka: "));
+			for (String module : services.keySet()) {
+				if (Files.exists(ROOT.resolve(module).resolve("pom.xml"))) {
+					assertThat(serviceLines).as(module).containsPattern("(?m)^" + module + " ");
+				}
+				else {
+					assertThat(serviceLines).as(module).doesNotContain(module);
+				}
+			}
+			assertThat(status.output())
+				.contains("opensearch: not this checkout's node on 127.0.0.1:" + foreign.getLocalPort());
+		}
+	}
+
+	/** module → port, from the launcher's use case table. */
+	private static Map<String, String> launcherServices() throws IOException {
+		String launcher = Files.readString(ROOT.resolve("mqlab"));
+		String table = launcher.substring(launcher.indexOf("usecases=("), launcher.indexOf("\n)\n"));
+		Matcher matcher = Pattern.compile("([a-z][a-z-]*):(\\d+)").matcher(table);
+		Map<String, String> services = new java.util.LinkedHashMap<>();
+		while (matcher.find()) {
+			services.put(matcher.group(1), matcher.group(2));
+		}
+		return services;
 	}
 
 	private Run kafka(int port, String... args) throws Exception {
@@ -71,12 +152,29 @@ class LauncherTests {
 		return run(command, port);
 	}
 
-	private Run run(List<String> command, int kafkaPort) throws IOException, InterruptedException {
+	private Run openSearch(int port, String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of("scripts/opensearch.sh"));
+		command.addAll(List.of(args));
+		ProcessBuilder builder = builder(command);
+		builder.environment().put("OPENSEARCH_PORT", String.valueOf(port));
+		return run(builder);
+	}
+
+	private ProcessBuilder builder(List<String> command) {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
 		builder.environment().put("MQLAB_HOME", this.home.toString());
+		return builder;
+	}
+
+	private Run run(List<String> command, int kafkaPort) throws IOException, InterruptedException {
+		ProcessBuilder builder = builder(command);
 		if (kafkaPort > 0) {
 			builder.environment().put("KAFKA_PORT", String.valueOf(kafkaPort));
 		}
+		return run(builder);
+	}
+
+	private Run run(ProcessBuilder builder) throws IOException, InterruptedException {
 		Process process = builder.start();
 		process.getOutputStream().close();
 		String output = new String(process.getInputStream().readAllBytes());
