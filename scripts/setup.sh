@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs and lets PostgreSQL trust loopback logins.
+# Installs the Debian packages the project needs, lets PostgreSQL trust loopback logins, and
+# readies the servers for change data capture: PostgreSQL with wal_level=logical (restarted
+# once, only when it is not logical yet) and a role mqlab_cdc (LOGIN REPLICATION, reads every
+# table), MariaDB's root reachable on 127.0.0.1:3306 without a password. It starts PostgreSQL
+# and MariaDB when they are down (scripts/services.sh, which records them for ./mqlab test).
 # Quiet on purpose: one line per thing it changes, apt's own output only in the log, and
 # nothing at all when everything is already there (./mqlab up and ./mqlab test call it).
 #   scripts/setup.sh
-# Environment: MQLAB_HOME (<repo>/.mqlab); the log is $MQLAB_HOME/logs/setup.log.
+# Environment: MQLAB_HOME (<repo>/.mqlab); the log is $MQLAB_HOME/logs/setup.log;
+# MQLAB_STARTED_FILE (passed to scripts/services.sh).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,5 +88,61 @@ trust_loopback() {
   done
 }
 
+psql_postgres() { psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+# Logical decoding (Debezium's pgoutput) needs wal_level=logical, read only at server start.
+logical_wal() {
+  local cluster
+  [[ $(psql_postgres -c 'SHOW wal_level') == logical ]] && return 0
+  mkdir -p "$(dirname "$log")"
+  logged "setting wal_level" psql_postgres -c 'ALTER SYSTEM SET wal_level = logical'
+  cluster=$(ls /etc/postgresql | sort -V | tail -n 1)
+  # every database on the server goes down for the ~2 s of the restart, and comes back
+  logged "restarting PostgreSQL $cluster" as_root pg_ctlcluster --skip-systemctl-redirect "$cluster" main restart
+  [[ $(psql_postgres -c 'SHOW wal_level') == logical ]] || { say "setup: wal_level is still not logical" >&2; exit 1; }
+  say "setup: PostgreSQL $cluster runs with wal_level=logical (restarted once)"
+}
+
+# The capture's role: replication connections, and read access for the initial snapshot.
+cdc_role() {
+  [[ $(psql_postgres -c "SELECT rolreplication AND rolcanlogin FROM pg_roles WHERE rolname = 'mqlab_cdc'") == t ]] &&
+    [[ $(psql_postgres -c "SELECT pg_has_role('mqlab_cdc', 'pg_read_all_data', 'MEMBER')") == t ]] && return 0
+  mkdir -p "$(dirname "$log")"
+  logged "creating the role mqlab_cdc" psql_postgres <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mqlab_cdc') THEN
+    CREATE ROLE mqlab_cdc LOGIN REPLICATION;
+  END IF;
+END
+$$;
+ALTER ROLE mqlab_cdc LOGIN REPLICATION;
+GRANT pg_read_all_data TO mqlab_cdc;
+SQL
+  say "setup: PostgreSQL role mqlab_cdc (LOGIN REPLICATION, pg_read_all_data)"
+}
+
+mariadb_root_over_tcp() { mariadb -h 127.0.0.1 -P 3306 -u root -e 'SELECT 1' >/dev/null 2>&1; }
+
+# Debian's MariaDB lets root in through the socket only (unix_socket): the tests and the
+# services connect over TCP as root without a password, as on the machines this project runs on.
+mariadb_root() {
+  mariadb_root_over_tcp && return 0
+  mkdir -p "$(dirname "$log")"
+  logged "letting root into MariaDB over TCP" as_root mariadb -u root <<'SQL'
+ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('');
+CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+FLUSH PRIVILEGES;
+SQL
+  mariadb_root_over_tcp || { say "setup: MariaDB still refuses root on 127.0.0.1:3306" >&2; exit 1; }
+  say "setup: MariaDB lets root in on 127.0.0.1:3306 without a password"
+}
+
 install_missing
 trust_loopback
+# configuring them needs them running
+"$root/scripts/services.sh" start postgres mariadb
+logical_wal
+cdc_role
+mariadb_root
