@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.mqlab.messaging.Backend;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
@@ -63,7 +64,7 @@ class ComposeFileTests {
 			Map<String, Object> service = service(module);
 			String port = applicationProperty(module, "server.port");
 			assertThat(service.get("ports")).as(module + " ports")
-				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+				.asInstanceOf(InstanceOfAssertFactories.LIST)
 				.contains("127.0.0.1:" + port + ":" + port);
 			assertThat(String.valueOf(environment(module).get("SERVER_PORT"))).as(module).isEqualTo(port);
 			assertThat(((Map<?, ?>) ((Map<?, ?>) service.get("build")).get("args")).get("MODULE")).isEqualTo(module);
@@ -92,6 +93,10 @@ class ComposeFileTests {
 			.anySatisfy((port) -> assertThat(port).startsWith("rabbitmq "))
 			.anySatisfy((port) -> assertThat(port).startsWith("redis "))
 			.anySatisfy((port) -> assertThat(port).startsWith("kafka "))
+			.anySatisfy((port) -> assertThat(port).startsWith("opensearch "))
+			.anySatisfy((port) -> assertThat(port).startsWith("opensearch-dashboards "))
+			.anySatisfy((port) -> assertThat(port).startsWith("mariadb "))
+			.anySatisfy((port) -> assertThat(port).startsWith("mosquitto "))
 			.allSatisfy((port) -> assertThat(port).matches("[a-z-]+ 127\\.0\\.0\\.1:\\d+:\\d+"));
 		assertThat((String) environment("kafka").get("KAFKA_ADVERTISED_LISTENERS"))
 			.as("the address clients on the host are sent to")
@@ -154,6 +159,47 @@ class ComposeFileTests {
 				.contains("CREATE DATABASE " + database + ";");
 			assertThat(applicationProperty(module, "spring.datasource.url")).endsWith("/" + database);
 		}
+	}
+
+	/**
+	 * OpenSearch, MariaDB, Mosquitto and PostgreSQL's logical decoding as the machines
+	 * without Docker have them ({@code scripts/opensearch.sh}, {@code scripts/setup.sh},
+	 * {@code scripts/services.sh}): the same version, ports and access.
+	 */
+	@Test
+	void theSearchReplicaAndMqttServersAreThoseOfTheMachinesWithoutDocker() throws IOException {
+		String pom = Files.readString(ROOT.resolve("infra/opensearch/pom.xml"));
+		Matcher version = Pattern.compile("<opensearch.version>([^<]+)</opensearch.version>").matcher(pom);
+		assertThat(version.find()).as("the version scripts/opensearch.sh runs").isTrue();
+		assertThat(service("opensearch").get("image")).isEqualTo("opensearchproject/opensearch:" + version.group(1));
+		assertThat(environment("opensearch")).containsEntry("discovery.type", "single-node")
+			.containsEntry("DISABLE_SECURITY_PLUGIN", "true")
+			.containsEntry("DISABLE_INSTALL_DEMO_CONFIG", "true");
+		assertThat(service("opensearch").get("ports")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactly("127.0.0.1:9200:9200");
+		assertThat(Files.readString(ROOT.resolve("scripts/opensearch.sh"))).contains("OPENSEARCH_PORT:-9200");
+
+		assertThat(service("opensearch-dashboards").get("image"))
+			.isEqualTo("opensearchproject/opensearch-dashboards:" + version.group(1));
+		assertThat((String) environment("opensearch-dashboards").get("OPENSEARCH_HOSTS"))
+			.contains("http://opensearch:9200");
+		assertThat(environment("opensearch-dashboards")).containsEntry("DISABLE_SECURITY_DASHBOARDS_PLUGIN", "true");
+		assertThat(service("opensearch-dashboards").get("depends_on")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsOnlyKeys("opensearch");
+
+		assertThat(service("mariadb").get("image")).isEqualTo("mariadb:10.11");
+		assertThat(environment("mariadb")).containsEntry("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1");
+		assertThat(service("mariadb").get("ports")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactly("127.0.0.1:3306:3306");
+
+		assertThat(service("postgres").get("command")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsSubsequence("-c", "wal_level=logical");
+
+		assertThat(service("mosquitto").get("image")).isEqualTo("eclipse-mosquitto:2.0");
+		assertThat(service("mosquitto").get("ports")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactly("127.0.0.1:1883:1883");
+		assertThat(service("mosquitto").get("volumes")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.contains("./infra/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro");
 	}
 
 	@Test

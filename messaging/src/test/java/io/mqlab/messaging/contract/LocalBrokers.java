@@ -19,18 +19,27 @@ public final class LocalBrokers {
 
 	public static final int RABBITMQ_PORT = 5672;
 
+	public static final int OPENSEARCH_PORT = 9200;
+
+	public static final int MARIADB_PORT = 3306;
+
+	public static final int MOSQUITTO_PORT = 1883;
+
 	public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
 	private LocalBrokers() {
 	}
 
 	public static void require(String name, int port, String howToStart) {
+		requireWithHint(name, port, "Start it with: " + howToStart + " (or run ./scripts/services.sh start)");
+	}
+
+	private static void requireWithHint(String name, int port, String hint) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(HOST, port), 2000);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(name + " is not reachable at " + HOST + ":" + port + ". Start it with: "
-					+ howToStart + " (or run ./scripts/services.sh start)", ex);
+			throw new IllegalStateException(name + " is not reachable at " + HOST + ":" + port + ". " + hint, ex);
 		}
 	}
 
@@ -46,6 +55,21 @@ public final class LocalBrokers {
 
 	public static void requireRabbit() {
 		require("RabbitMQ", RABBITMQ_PORT, "rabbitmq-server -detached");
+	}
+
+	/** Not a machine service: the project's script runs it (./mqlab test does too). */
+	public static void requireOpenSearch() {
+		requireWithHint("OpenSearch", OPENSEARCH_PORT,
+				"Start it with: scripts/opensearch.sh start (./mqlab test starts it, and stops it afterwards)");
+	}
+
+	public static void requireMariaDb() {
+		requireWithHint("MariaDB", MARIADB_PORT, "Start it with: scripts/services.sh start mariadb");
+	}
+
+	/** The machine's broker with the project's settings (infra/mosquitto). */
+	public static void requireMosquitto() {
+		requireWithHint("Mosquitto", MOSQUITTO_PORT, "Start it with: scripts/services.sh start mosquitto");
 	}
 
 }

@@ -3,9 +3,12 @@ package io.mqlab.messaging.contract;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
+import org.testcontainers.utility.MountableFile;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -34,7 +39,10 @@ public final class TestBrokers {
 
 	/** The images of docker-compose.yml, by compose service (TestBrokersTests checks). */
 	public static final Map<String, String> IMAGES = Map.of("postgres", "postgres:15", "kafka", "apache/kafka:4.2.1",
-			"rabbitmq", "rabbitmq:3.13-management", "redis", "redis:7");
+			"rabbitmq", "rabbitmq:3.13-management", "redis", "redis:7", "opensearch",
+			"opensearchproject/opensearch:2.19.6", "opensearch-dashboards",
+			"opensearchproject/opensearch-dashboards:2.19.6", "mariadb", "mariadb:10.11", "mosquitto",
+			"eclipse-mosquitto:2.0");
 
 	public static final String CHOICE_PROPERTY = "mqlab.test.brokers";
 
@@ -84,6 +92,42 @@ public final class TestBrokers {
 	}
 
 	/**
+	 * OpenSearch over plain HTTP without credentials:
+	 * {@code http://}{@link Broker#address()}. Shared with other test runs: name indices
+	 * after the run and delete them afterwards.
+	 */
+	public static Broker opensearch() {
+		if (!CONTAINERS) {
+			LocalBrokers.requireOpenSearch();
+			return new Broker(LocalBrokers.HOST, LocalBrokers.OPENSEARCH_PORT, null, null);
+		}
+		GenericContainer<?> container = openSearchContainer();
+		return new Broker(container.getHost(), container.getMappedPort(OpenSearch.PORT), null, null);
+	}
+
+	/** MariaDB as root without a password (create a database of your own and drop it). */
+	public static Broker mariadb() {
+		if (!CONTAINERS) {
+			LocalBrokers.requireMariaDb();
+			return new Broker(LocalBrokers.HOST, LocalBrokers.MARIADB_PORT, "root", "");
+		}
+		GenericContainer<?> container = mariadbContainer();
+		return new Broker(container.getHost(), container.getMappedPort(MariaDb.PORT), "root", "");
+	}
+
+	/**
+	 * Mosquitto (MQTT 3.1.1 and 5), anonymous: {@code tcp://}{@link Broker#address()}.
+	 */
+	public static Broker mosquitto() {
+		if (!CONTAINERS) {
+			LocalBrokers.requireMosquitto();
+			return new Broker(LocalBrokers.HOST, LocalBrokers.MOSQUITTO_PORT, null, null);
+		}
+		GenericContainer<?> container = mosquittoContainer();
+		return new Broker(container.getHost(), container.getMappedPort(Mosquitto.PORT), null, null);
+	}
+
+	/**
 	 * The Kafka container (containers only). Besides its own listener it has a second
 	 * one, advertised as {@code 127.0.0.1:}{@link #kafkaProxyPort()}, for a proxy in
 	 * front of {@link #kafkaProxiedPort()}: see {@code ProxiedKafkaBroker}.
@@ -119,6 +163,21 @@ public final class TestBrokers {
 	public static RabbitMQContainer rabbitContainer() {
 		requireContainers();
 		return Rabbit.CONTAINER;
+	}
+
+	public static GenericContainer<?> openSearchContainer() {
+		requireContainers();
+		return OpenSearch.CONTAINER;
+	}
+
+	public static GenericContainer<?> mariadbContainer() {
+		requireContainers();
+		return MariaDb.CONTAINER;
+	}
+
+	public static GenericContainer<?> mosquittoContainer() {
+		requireContainers();
+		return Mosquitto.CONTAINER;
 	}
 
 	private static void requireContainers() {
@@ -252,6 +311,69 @@ public final class TestBrokers {
 			.withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1");
 	}
 
+	/** As docker-compose.yml runs it: one node, no security plugin, a small heap. */
+	private static GenericContainer<?> openSearchDefinition() {
+		return new Shared(IMAGES.get("opensearch")).withExposedPorts(OpenSearch.PORT)
+			.withEnv("discovery.type", "single-node")
+			.withEnv("DISABLE_SECURITY_PLUGIN", "true")
+			.withEnv("DISABLE_INSTALL_DEMO_CONFIG", "true")
+			.withEnv("OPENSEARCH_JAVA_OPTS", "-Xms512m -Xmx512m")
+			.withEnv("cluster.routing.allocation.disk.threshold_enabled", "false")
+			.waitingFor(Wait.forHttp("/_cluster/health?wait_for_status=yellow&timeout=5s")
+				.forPort(OpenSearch.PORT)
+				.forStatusCode(200)
+				.withStartupTimeout(Duration.ofMinutes(3)));
+	}
+
+	private static GenericContainer<?> mariadbDefinition() {
+		return new Shared(IMAGES.get("mariadb")).withExposedPorts(MariaDb.PORT)
+			.withEnv("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1")
+			// the entrypoint's temporary server says it first, the real one second
+			.waitingFor(Wait.forLogMessage(".*(mariadbd|mysqld): ready for connections.*", 2)
+				.withStartupTimeout(Duration.ofMinutes(2)));
+	}
+
+	/**
+	 * With the project's settings (infra/mosquitto/mosquitto.conf, as docker-compose.yml
+	 * mounts them), or the image's anonymous listener where the checkout has none.
+	 */
+	private static GenericContainer<?> mosquittoDefinition() {
+		GenericContainer<?> container = new Shared(IMAGES.get("mosquitto")).withExposedPorts(Mosquitto.PORT)
+			.waitingFor(Wait.forListeningPort());
+		Path settings = projectFile("infra/mosquitto/mosquitto.conf");
+		if (settings != null) {
+			return container.withCopyFileToContainer(MountableFile.forHostPath(settings),
+					"/mosquitto/config/mosquitto.conf");
+		}
+		return container.withCommand("mosquitto", "-c", "/mosquitto-no-auth.conf");
+	}
+
+	/**
+	 * A file of the checkout, found from the module the tests run in; null when absent.
+	 */
+	static Path projectFile(String relative) {
+		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+			if (Files.exists(dir.resolve("docker-compose.yml"))) {
+				Path file = dir.resolve(relative);
+				return Files.exists(file) ? file : null;
+			}
+		}
+		return null;
+	}
+
+	/** A container that ignores stop() (see above). */
+	private static final class Shared extends GenericContainer<Shared> {
+
+		Shared(String image) {
+			super(image);
+		}
+
+		@Override
+		public void stop() {
+		}
+
+	}
+
 	private static final class RedisContainer extends GenericContainer<RedisContainer> {
 
 		static final int PORT = 6379;
@@ -284,6 +406,30 @@ public final class TestBrokers {
 	private static final class Rabbit {
 
 		static final RabbitMQContainer CONTAINER = start(rabbitDefinition());
+
+	}
+
+	private static final class OpenSearch {
+
+		static final int PORT = 9200;
+
+		static final GenericContainer<?> CONTAINER = start(openSearchDefinition());
+
+	}
+
+	private static final class MariaDb {
+
+		static final int PORT = 3306;
+
+		static final GenericContainer<?> CONTAINER = start(mariadbDefinition());
+
+	}
+
+	private static final class Mosquitto {
+
+		static final int PORT = 1883;
+
+		static final GenericContainer<?> CONTAINER = start(mosquittoDefinition());
 
 	}
 
