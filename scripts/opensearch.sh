@@ -123,8 +123,10 @@ fetch_distribution() {
   if [[ -f $dist/.complete ]]; then return; fi
   say "opensearch: fetching OpenSearch $version from Maven Central (first run only, ~56 MB)"
   rm -rf "$dir/dist"
+  # markers beside the unpacked files: the default (infra/opensearch/target) would skip this
+  # for a second MQLAB_HOME
   "$root/mvnw" -q -B -ntp -f "$pom" dependency:unpack-dependencies -DincludeTypes=zip \
-    -DoutputDirectory="$dir/dist"
+    -DoutputDirectory="$dir/dist" -DmarkersDirectory="$dir/dist/.markers"
   # the unpacked scripts lose their execute bits
   chmod -R a+rX "$dir/dist"
   chmod a+x "$dist"/bin/*
