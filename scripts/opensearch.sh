@@ -12,6 +12,7 @@
 # The distribution holds only core OpenSearch and the HTTP transport: no security, no painless
 # scripts, no reindex/_delete_by_query, no ingest processors. Index by day, delete old indices.
 # Environment: OPENSEARCH_PORT (9200), OPENSEARCH_HEAP (512m), OPENSEARCH_USER (mqlab-opensearch),
+# OPENSEARCH_START_TIMEOUT (300 s: a loaded 2-core machine took 170 s, a quiet one ~15 s),
 # MQLAB_HOME (<repo>/.mqlab), OPENSEARCH_EXTERNAL_HINT (how the caller uses a foreign node on purpose).
 set -euo pipefail
 
@@ -225,7 +226,7 @@ start() {
   ) >"$log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$pidfile"
-  local status deadline=$((SECONDS + ${OPENSEARCH_START_TIMEOUT:-180}))
+  local status deadline=$((SECONDS + ${OPENSEARCH_START_TIMEOUT:-300}))
   until [[ $(health) == @(yellow|green) ]]; do
     # the pid runs the launcher script for a moment before it becomes the JVM
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -235,7 +236,7 @@ start() {
       return 1
     fi
     if ((SECONDS >= deadline)); then
-      say "opensearch: not ready after ${OPENSEARCH_START_TIMEOUT:-180} s (OPENSEARCH_START_TIMEOUT), left starting; see $log" >&2
+      say "opensearch: not ready after ${OPENSEARCH_START_TIMEOUT:-300} s (OPENSEARCH_START_TIMEOUT), left starting; see $log" >&2
       return 1
     fi
     sleep 1
