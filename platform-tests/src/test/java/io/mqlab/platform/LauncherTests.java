@@ -134,6 +134,32 @@ class LauncherTests {
 		}
 	}
 
+	/**
+	 * What change data capture needs of the machine, ready after setup; a second run
+	 * finds everything there and says nothing (./mqlab up and test run it every time).
+	 */
+	@Test
+	void setupReadiesChangeDataCaptureAndIsQuietTheSecondTime() throws Exception {
+		Run first = run(List.of("scripts/setup.sh"), 0);
+		assertThat(first.exitCode()).as(first.output()).isZero();
+		Run second = run(List.of("scripts/setup.sh"), 0);
+		assertThat(second.exitCode()).as(second.output()).isZero();
+		assertThat(second.output()).isEmpty();
+		Run postgres = run(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc",
+				"SELECT current_setting('wal_level'), rolreplication, rolcanlogin,"
+						+ " pg_has_role(oid, 'pg_read_all_data', 'MEMBER') FROM pg_roles WHERE rolname = 'mqlab_cdc'"),
+				0);
+		assertThat(postgres.output().strip()).isEqualTo("logical|t|t|t");
+		// a replication connection as that role, as Debezium opens it
+		Run replication = run(List.of("psql", "dbname=test replication=database user=mqlab_cdc host=127.0.0.1", "-tAc",
+				"IDENTIFY_SYSTEM"), 0);
+		assertThat(replication.exitCode()).as(replication.output()).isZero();
+		assertThat(replication.output()).contains("|test");
+		Run mariadb = run(List.of("mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-N", "-e",
+				"SELECT CURRENT_USER() LIKE 'root@%'"), 0);
+		assertThat(mariadb.output().strip()).as(mariadb.output()).isEqualTo("1");
+	}
+
 	/** module → port, from the launcher's use case table. */
 	private static Map<String, String> launcherServices() throws IOException {
 		String launcher = Files.readString(ROOT.resolve("mqlab"));
