@@ -40,10 +40,11 @@ record Http(int port) {
 				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
 		try {
 			HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			JsonNode body = response.body().isEmpty() ? JsonMapper.shared().createObjectNode()
-					: JsonMapper.shared().readTree(response.body());
+			String contentType = response.headers().firstValue("Content-Type").orElse("");
+			JsonNode body = (response.body().isEmpty() || !contentType.contains("json"))
+					? JsonMapper.shared().createObjectNode() : JsonMapper.shared().readTree(response.body());
 			return new Response(response.statusCode(), response.headers().firstValue("Location").orElse(null),
-					response.headers().firstValue("Content-Type").orElse(""), body);
+					contentType, body, response.body());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -54,7 +55,7 @@ record Http(int port) {
 		}
 	}
 
-	record Response(int status, String location, String contentType, JsonNode body) {
+	record Response(int status, String location, String contentType, JsonNode body, String text) {
 
 	}
 

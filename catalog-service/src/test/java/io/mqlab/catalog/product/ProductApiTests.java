@@ -59,6 +59,15 @@ class ProductApiTests {
 	}
 
 	@Test
+	void servesHealthMetricsAndItsApiDescription() {
+		Http http = new Http(this.port);
+		assertThat(http.get("/actuator/health").body().get("status").asString()).isEqualTo("UP");
+		assertThat(http.get("/actuator/info").body().get("service").asString()).isEqualTo("catalog-service");
+		assertThat(http.get("/v3/api-docs").body().get("paths").has("/products/import")).isTrue();
+		assertThat(http.get("/actuator/prometheus").text()).contains("hikaricp_connections");
+	}
+
+	@Test
 	void createsReadsListsChangesAndDeletesAProduct() {
 		Http http = new Http(this.port);
 		Http.Response created = http.post("/products", product("CRUD-1", "12.50", 3));
