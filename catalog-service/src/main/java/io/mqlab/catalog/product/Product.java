@@ -1,6 +1,7 @@
 package io.mqlab.catalog.product;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
 
@@ -55,7 +56,7 @@ class Product {
 		this.sku = sku;
 		this.name = name;
 		this.description = description;
-		this.price = price;
+		this.price = cents(price);
 		this.currency = currency;
 		this.stock = stock;
 		this.tags = tags;
@@ -65,11 +66,18 @@ class Product {
 	void change(ProductChange change, Instant now) {
 		this.name = change.name();
 		this.description = (change.description() != null) ? change.description() : "";
-		this.price = change.price();
+		this.price = cents(change.price());
 		this.currency = change.currency();
 		this.stock = change.stock();
 		this.tags = (change.tags() != null) ? change.tags() : List.of();
 		this.updatedAt = now;
+	}
+
+	/**
+	 * As the column keeps it (12.5 → 12.50): validated to at most 2 decimals, so exact.
+	 */
+	private static BigDecimal cents(BigDecimal price) {
+		return price.setScale(2, RoundingMode.UNNECESSARY);
 	}
 
 	String sku() {
