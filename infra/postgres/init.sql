@@ -3,3 +3,4 @@ CREATE DATABASE orders_legacy;
 CREATE DATABASE orders_new;
 CREATE DATABASE reconciliation;
 CREATE DATABASE mqlab;
+CREATE DATABASE catalog;
