@@ -1,0 +1,4 @@
+/**
+ * The catalog service: products in PostgreSQL, the source of the change data capture.
+ */
+package io.mqlab.catalog;
