@@ -189,8 +189,9 @@ class DebeziumCapture implements SmartLifecycle {
 			try {
 				current.close();
 			}
-			catch (IOException ex) {
-				logger.warn("Cannot close the Debezium engine", ex);
+			catch (IOException | IllegalStateException ex) {
+				// already shut down (it failed): nothing left to close
+				logger.debug("Debezium engine already closed", ex);
 			}
 		}
 	}

@@ -20,7 +20,9 @@ final class DebeziumProperties {
 		properties.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
 		properties.setProperty("offset.storage.jdbc.connection.url", source.jdbcUrl());
 		properties.setProperty("offset.storage.jdbc.connection.user", source.username());
-		properties.setProperty("offset.storage.jdbc.connection.password", source.password());
+		// the store refuses an empty password; a server that trusts the user ignores it
+		properties.setProperty("offset.storage.jdbc.connection.password",
+				source.password().isEmpty() ? "unused" : source.password());
 		properties.setProperty("offset.storage.jdbc.table.name", Identifiers.require(capture.offsetsTable()));
 		// at its 60 s default a kill -9 re-delivered most of a minute's changes
 		properties.setProperty("offset.flush.interval.ms", Long.toString(capture.flushInterval().toMillis()));

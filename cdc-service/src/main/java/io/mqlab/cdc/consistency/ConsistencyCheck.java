@@ -13,6 +13,7 @@ import io.mqlab.cdc.SourceDatabase;
 import io.mqlab.cdc.change.Product;
 import io.mqlab.cdc.sink.ProductSink;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,9 +38,10 @@ class ConsistencyCheck {
 
 	private final List<ProductSink> sinks;
 
-	ConsistencyCheck(SourceDatabase source, List<ProductSink> sinks) {
+	ConsistencyCheck(SourceDatabase source, ObjectProvider<ProductSink> sinks) {
 		this.source = source;
-		this.sinks = sinks;
+		// none when this instance runs no sink role
+		this.sinks = sinks.orderedStream().toList();
 	}
 
 	Result run() {

@@ -19,7 +19,12 @@ class OpenSearchConfiguration {
 
 	@Bean(destroyMethod = "close")
 	ApacheHttpClient5Transport openSearchTransport(CdcSettings settings) throws URISyntaxException {
-		return ApacheHttpClient5TransportBuilder.builder(HttpHost.create(settings.sinks().search().url())).build();
+		return ApacheHttpClient5TransportBuilder.builder(HttpHost.create(settings.sinks().search().url()))
+			// httpclient5 5.6 (Boot's) decompresses gzip answers itself, and the
+			// transport then
+			// tried again ("Not in GZIP format")
+			.setHttpClientConfigCallback((client) -> client.disableContentCompression())
+			.build();
 	}
 
 	@Bean

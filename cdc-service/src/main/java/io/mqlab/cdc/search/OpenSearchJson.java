@@ -7,6 +7,7 @@ import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.generic.Body;
 import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +38,20 @@ final class OpenSearchJson {
 		try (Response response = this.client.generic().execute(request.build())) {
 			String answer = response.getBody().map(Body::bodyAsString).orElse("{}");
 			return new Answer(response.getStatus(), this.json.readTree(answer.isEmpty() ? "{}" : answer));
+		}
+		catch (ResponseException ex) {
+			// the transport answers a 4xx or 5xx with this; its message ends with the
+			// body
+			String message = String.valueOf(ex.getMessage());
+			int json = message.indexOf('{');
+			JsonNode answer = this.json.createObjectNode();
+			try {
+				answer = (json >= 0) ? this.json.readTree(message.substring(json)) : answer;
+			}
+			catch (RuntimeException unreadable) {
+				// keep the status alone
+			}
+			return new Answer(ex.status(), answer);
 		}
 		catch (IOException ex) {
 			throw new SearchUnavailableException("OpenSearch is unreachable: " + ex.getMessage(), ex);

@@ -48,10 +48,8 @@ public class OpenSearchProductIndex implements ProductSink {
 		createIndex();
 	}
 
+	/** Creates the index unless it exists (the answer then says so). */
 	private void createIndex() {
-		if (this.opensearch.send("HEAD", "/" + index(), Map.of(), null).status() == 200) {
-			return;
-		}
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("sku", Map.of("type", "keyword"));
 		properties.put("name", Map.of("type", "text"));
@@ -69,12 +67,12 @@ public class OpenSearchProductIndex implements ProductSink {
 		Map<String, Object> body = Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0),
 				"mappings", Map.of("dynamic", "strict", "properties", properties));
 		OpenSearchJson.Answer answer = this.opensearch.send("PUT", "/" + index(), Map.of(), body);
-		boolean raced = answer.body()
+		boolean exists = answer.body()
 			.path("error")
 			.path("type")
 			.asString("")
 			.equals("resource_already_exists_exception");
-		if (answer.status() / 100 != 2 && !raced) {
+		if (answer.status() / 100 != 2 && !exists) {
 			throw new SearchUnavailableException("Cannot create index " + index() + ": " + answer.body(), null);
 		}
 	}

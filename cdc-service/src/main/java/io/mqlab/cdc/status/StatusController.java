@@ -37,11 +37,12 @@ class StatusController {
 	private final List<ProductSink> sinks;
 
 	StatusController(SourceDatabase source, CdcSettings settings, ObjectProvider<CaptureState> capture,
-			List<ProductSink> sinks) {
+			ObjectProvider<ProductSink> sinks) {
 		this.source = source;
 		this.settings = settings;
 		this.capture = capture;
-		this.sinks = sinks;
+		// none when this instance runs no sink role
+		this.sinks = sinks.orderedStream().toList();
 	}
 
 	@GetMapping("/cdc/status")

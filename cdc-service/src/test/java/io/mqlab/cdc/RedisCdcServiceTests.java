@@ -1,0 +1,9 @@
+package io.mqlab.cdc;
+
+class RedisCdcServiceTests extends CdcServiceTests {
+
+	RedisCdcServiceTests() {
+		super(TestBroker.of("redis"));
+	}
+
+}
