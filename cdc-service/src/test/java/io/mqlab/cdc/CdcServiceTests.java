@@ -247,6 +247,11 @@ abstract class CdcServiceTests {
 		}
 	}
 
+	/** The port of the class's instance. */
+	int port() {
+		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+	}
+
 	private void redeliver(ProductChanged change) {
 		Map<String, Long> stale = new LinkedHashMap<>();
 		sinks().forEach((sink) -> stale.put(sink.name(), sink.progress().stale()));

@@ -1,6 +1,6 @@
 package io.mqlab.cdc.cache;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Pattern;
 
 /** Reads a product from the cache, as the catalog's readers would. */
 @RestController
-@ConditionalOnBean(RedisProductCache.class)
+@ConditionalOnBooleanProperty(name = "mqlab.cdc.sinks.cache.enabled", matchIfMissing = true)
 class CacheController {
 
 	private final RedisProductCache cache;

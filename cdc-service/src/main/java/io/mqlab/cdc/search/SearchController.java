@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.mqlab.support.Problems;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -22,7 +22,7 @@ import jakarta.validation.constraints.Size;
 
 /** Product search over the index the search sink keeps. */
 @RestController
-@ConditionalOnBean(OpenSearchProductIndex.class)
+@ConditionalOnBooleanProperty(name = "mqlab.cdc.sinks.search.enabled", matchIfMissing = true)
 class SearchController {
 
 	private final OpenSearchProductIndex index;
