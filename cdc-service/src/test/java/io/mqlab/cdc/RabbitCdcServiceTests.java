@@ -1,0 +1,9 @@
+package io.mqlab.cdc;
+
+class RabbitCdcServiceTests extends CdcServiceTests {
+
+	RabbitCdcServiceTests() {
+		super(TestBroker.of("rabbitmq"));
+	}
+
+}
