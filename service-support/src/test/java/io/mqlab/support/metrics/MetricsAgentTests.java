@@ -117,7 +117,11 @@ abstract class MetricsAgentTests {
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			List<MetricsSampled> batches = ours();
 			assertThat(batches).isNotEmpty();
-			assertThat(batches).allSatisfy((batch) -> assertThat(names(batch)).containsAll(REQUIRED));
+			// consumer.backlog once the group's subscription has a backlog from the
+			// broker
+			assertThat(batches).allSatisfy((batch) -> assertThat(names(batch))
+				.containsAll(REQUIRED.stream().filter((name) -> !name.equals("consumer.backlog")).toList()));
+			assertThat(names(batches.get(batches.size() - 1))).containsAll(REQUIRED);
 			assertThat(batches).anyMatch(positive("http.requests.rate"))
 				.anyMatch(positive("http.errors.rate"))
 				.anyMatch(positive("http.latency.p99"))
@@ -166,9 +170,11 @@ abstract class MetricsAgentTests {
 		for (int i = 1; i < batches.size(); i++) {
 			gaps.add(Duration.between(batches.get(i - 1).at(), batches.get(i).at()).toMillis());
 		}
-		assertThat(gaps).allMatch((gap) -> gap > 0);
-		List<Long> sorted = gaps.stream().sorted().toList();
-		assertThat(sorted.get(sorted.size() / 2)).isBetween(400L, 600L);
+		// never two in one interval; on a busy machine a tick may come late, but it keeps
+		// up
+		assertThat(gaps).allMatch((gap) -> gap >= INTERVAL.toMillis() / 2);
+		assertThat(gaps.stream().mapToLong(Long::longValue).average().orElseThrow())
+			.isLessThan(2.0 * INTERVAL.toMillis());
 	}
 
 	private List<MetricsSampled> ours() {
