@@ -8,7 +8,7 @@ import java.util.Map;
  * One instance's metrics at one moment: what the agent publishes to topic {@code metrics}
  * (key: the instance id) once per interval, and what monitoring-service consumes.
  * <p>
- * The contract, also in the repository's notes ({@code metrics-contract.md}):
+ * The contract:
  * <ul>
  * <li>{@code service}, {@code instance}, {@code host} apply to every sample; the instance
  * id is {@code <service>-<host>-<pid>} (a suffix {@code -2}, {@code -3} when several
