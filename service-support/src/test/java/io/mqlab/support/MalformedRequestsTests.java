@@ -27,8 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Service support's advice against malformed requests on a real Tomcat: they are the
  * client's fault (4xx), never a 500.
  */
+// The messaging library is on this module's test classpath (for the metrics agent's
+// tests); this web-only application has no broker and no database.
 @SpringBootTest(classes = MalformedRequestsTests.FuzzedApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.autoconfigure.exclude=io.mqlab.messaging.autoconfigure.MessagingAutoConfiguration,"
+				+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+				+ "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration")
 class MalformedRequestsTests {
 
 	@LocalServerPort
