@@ -16,8 +16,8 @@ import io.mqlab.monitoring.rules.MonitoringRules;
 import io.mqlab.monitoring.rules.Rollup;
 
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.connection.StringRedisConnection;
-import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -128,17 +128,15 @@ public class RedisMetrics {
 		String instance = batch.instance();
 		long at = batch.at().toEpochMilli();
 		long now = this.clock.millis();
-		List<Object> read = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			StringRedisConnection c = (StringRedisConnection) connection;
-			c.hGet(key("instance:" + instance), "lastAt");
-			c.sMembers(key("series:" + instance));
+		List<Object> read = pipelined((ops) -> {
+			ops.opsForHash().get(key("instance:" + instance), "lastAt");
+			ops.opsForSet().members(key("series:" + instance));
 			for (Point point : points) {
 				for (Resolution resolution : Resolution.values()) {
 					long start = MonitoringRules.windowStart(at, resolution.size);
-					c.zRangeByScore(rollupKey(resolution, instance, point.seriesId()), start, start);
+					ops.opsForZSet().rangeByScore(rollupKey(resolution, instance, point.seriesId()), start, start);
 				}
 			}
-			return null;
 		});
 		long watermark = (read.get(0) != null) ? Long.parseLong((String) read.get(0)) : 0;
 		@SuppressWarnings("unchecked")
@@ -218,11 +216,8 @@ public class RedisMetrics {
 			return instances;
 		}
 		List<String> ordered = List.copyOf(ids);
-		List<Object> hashes = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			StringRedisConnection c = (StringRedisConnection) connection;
-			ordered.forEach((id) -> c.hGetAll(key("instance:" + id)));
-			return null;
-		});
+		List<Object> hashes = pipelined(
+				(ops) -> ordered.forEach((id) -> ops.opsForHash().entries(key("instance:" + id))));
 		for (int i = 0; i < ordered.size(); i++) {
 			@SuppressWarnings("unchecked")
 			Map<String, String> hash = (Map<String, String>) hashes.get(i);
@@ -277,6 +272,20 @@ public class RedisMetrics {
 
 	public Duration retention(Resolution resolution) {
 		return (resolution == Resolution.TEN_SECONDS) ? this.settings.retention10s() : this.settings.retention1m();
+	}
+
+	/** Runs the reads in one round trip; their answers in order. */
+	private List<Object> pipelined(java.util.function.Consumer<RedisOperations<String, String>> reads) {
+		return this.redis.executePipelined(new SessionCallback<Object>() {
+
+			@Override
+			@SuppressWarnings("unchecked")
+			public <K, V> Object execute(RedisOperations<K, V> operations) {
+				reads.accept((RedisOperations<String, String>) operations);
+				return null;
+			}
+
+		});
 	}
 
 	private String rollupKey(Resolution resolution, String instance, String seriesId) {
