@@ -1,6 +1,10 @@
 package io.mqlab.monitoring;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -9,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Messaging;
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -92,7 +98,7 @@ abstract class MonitoringServiceTests {
 			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
 			.toArray(String[]::new);
 		this.context = MonitoringServiceApplication.builder().run(commandLine);
-		this.api = new Http(((WebServerApplicationContext) this.context).getWebServer().getPort());
+		this.api = new Http(port());
 		this.messaging = this.context.getBean(Messaging.class);
 		this.meters = this.context.getBean(MeterRegistry.class);
 	}
@@ -317,7 +323,45 @@ abstract class MonitoringServiceTests {
 		assertThat(this.api.post("/alerts/silences", "{\"match\":{},\"duration\":\"1h\"}").status()).isEqualTo(400);
 	}
 
+	@Test
+	void theDashboardIsServedAndTheLiveFeedSendsSnapshots() throws Exception {
+		String instance = "live-" + this.run;
+		publish(instance, Instant.now(), sample("process.threads", 42));
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.api.get("/metrics/instances")
+				.body()
+				.get("instances")
+				.valueStream()
+				.map((node) -> node.get("instance").asString())).contains(instance));
+		assertThat(this.api.get("/").body().asString()).contains("<title>mqlab monitoring</title>");
+		assertThat(this.api.get("/monitoring.js").status()).isEqualTo(200);
+		HttpClient client = HttpClient.newHttpClient();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/events"))
+			.timeout(Duration.ofSeconds(20))
+			.build();
+		HttpResponse<Stream<String>> response = client.send(request, HttpResponse.BodyHandlers.ofLines());
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
+		try (Stream<String> lines = response.body()) {
+			String data = lines.filter((line) -> line.startsWith("data:") && line.contains(instance))
+				.findFirst()
+				.orElseThrow();
+			JsonNode snapshot = JsonMapper.shared().readTree(data.substring("data:".length()));
+			JsonNode live = snapshot.get("instances")
+				.valueStream()
+				.filter((node) -> node.get("instance").asString().equals(instance))
+				.findFirst()
+				.orElseThrow();
+			assertThat(live.get("latest").get("process.threads").asDouble()).isEqualTo(42.0);
+			assertThat(snapshot.get("alerts").isArray()).isTrue();
+		}
+	}
+
 	// ---- helpers
+
+	private int port() {
+		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+	}
 
 	private String metricsTopic() {
 		return "metrics-" + this.run;

@@ -11,9 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.mqlab.monitoring.MonitoringSettings;
-import io.mqlab.monitoring.rules.AlertState;
-import io.mqlab.monitoring.rules.MonitoringRules;
-import io.mqlab.monitoring.rules.Phase;
 import io.mqlab.support.Problems;
 import io.mqlab.support.Problems.FieldError;
 
@@ -93,36 +90,14 @@ class AlertController {
 
 	// ---- alerts
 
-	/** An alert as shown. */
-	record AlertView(String rule, String alert, Map<String, String> labels, Phase phase, Instant since,
-			Instant lastSampleAt, Double value, long seq, boolean stale) {
-
-	}
-
 	@GetMapping("/alerts")
 	ResponseEntity<Object> alerts(@RequestParam(defaultValue = "100") int history) {
 		if (history < 0 || history > this.settings.historySize()) {
 			return problem(Problems.validation(
 					List.of(new FieldError("history", "must be between 0 and " + this.settings.historySize()))));
 		}
-		long now = this.clock.millis();
-		List<AlertView> current = new ArrayList<>();
-		for (StoredAlert alert : this.engine.alerts()) {
-			AlertState state = alert.state();
-			if (state.phase() == Phase.INACTIVE && state.seq() == 0) {
-				continue;
-			}
-			current.add(new AlertView(alert.rule(), alert.alert(), alert.labels(), state.phase(),
-					Instant.ofEpochMilli(state.since()),
-					(state.lastAt() > 0) ? Instant.ofEpochMilli(state.lastAt()) : null,
-					Double.isFinite(state.value()) ? state.value() : null, state.seq(),
-					MonitoringRules.isStale(state, now, this.settings.staleAfter())));
-		}
-		current.sort(Comparator.comparing((AlertView view) -> view.phase().ordinal() == 2 ? 0 : 1)
-			.thenComparing(AlertView::rule)
-			.thenComparing(AlertView::alert));
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("alerts", current);
+		body.put("alerts", this.engine.current(this.clock.millis()));
 		body.put("history", this.store.history(history));
 		return ResponseEntity.ok(body);
 	}
@@ -160,8 +135,8 @@ class AlertController {
 			duration = (request.duration() != null)
 					? org.springframework.boot.convert.DurationStyle.SIMPLE.parse(request.duration()) : null;
 		}
-		catch (IllegalArgumentException ex) {
-			// reported below
+		catch (RuntimeException ex) {
+			// unreadable or too large: reported below
 		}
 		if (duration == null || duration.compareTo(Duration.ofSeconds(1)) < 0
 				|| duration.compareTo(Duration.ofDays(30)) > 0) {

@@ -3,6 +3,7 @@ package io.mqlab.monitoring.alert;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import io.mqlab.monitoring.rules.AlertState;
 import io.mqlab.monitoring.rules.Kind;
 import io.mqlab.monitoring.rules.MonitoringRules;
 import io.mqlab.monitoring.rules.MonitoringRules.Step;
+import io.mqlab.monitoring.rules.Phase;
 import io.mqlab.monitoring.rules.Transition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -228,9 +230,21 @@ public class AlertEngine {
 		refresh();
 	}
 
-	/** Every alert state, for the API and the page. */
-	List<StoredAlert> alerts() {
-		return this.store.allStates().values().stream().map(RedisAlerts.Versioned::value).toList();
+	/**
+	 * The alerts that are or were active (inactive ones that never fired are left out),
+	 * firing first.
+	 */
+	public List<AlertView> current(long now) {
+		return this.store.allStates()
+			.values()
+			.stream()
+			.map(RedisAlerts.Versioned::value)
+			.filter((alert) -> alert.state().phase() != Phase.INACTIVE || alert.state().seq() > 0)
+			.map((alert) -> AlertView.of(alert, now, this.settings.staleAfter()))
+			.sorted(Comparator.comparingInt(AlertView::order)
+				.thenComparing(AlertView::rule)
+				.thenComparing(AlertView::alert))
+			.toList();
 	}
 
 	private RedisAlerts.Written write(String field, RedisAlerts.Versioned<StoredAlert> stored, StoredAlert alert,

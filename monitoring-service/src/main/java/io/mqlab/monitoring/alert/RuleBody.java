@@ -98,7 +98,8 @@ public record RuleBody(String name, String metric, String op, Double threshold,
 				errors.add(new FieldError("webhooks", "at most 10"));
 			}
 			for (int i = 0; i < this.webhooks.size(); i++) {
-				if (!webhooks.contains(this.webhooks.get(i))) {
+				String name = this.webhooks.get(i);
+				if (name == null || !webhooks.contains(name)) {
 					errors.add(new FieldError("webhooks[" + i + "]",
 							"must name a webhook in configuration (mqlab.monitoring.webhooks.<name>)"));
 				}
@@ -156,7 +157,8 @@ public record RuleBody(String name, String metric, String op, Double threshold,
 			}
 			return duration;
 		}
-		catch (IllegalArgumentException ex) {
+		catch (RuntimeException ex) {
+			// unreadable, or too large for a Duration
 			errors.add(new FieldError(field, "must be a duration such as 500ms, 30s, 5m or 1h"));
 			return null;
 		}

@@ -78,8 +78,19 @@ class MetricsController {
 			errors.add(new FieldError("name", "must be a series name such as process.threads"));
 		}
 		Instant now = this.clock.instant();
+		Instant earliest = now.minus(this.metrics.retention(Resolution.ONE_MINUTE)).minus(Duration.ofDays(1));
+		Instant latest = now.plus(Duration.ofDays(1));
 		Instant end = instant(to, "to", now, errors);
-		Instant start = instant(from, "from", (end != null) ? end.minus(Duration.ofMinutes(15)) : now, errors);
+		if (end != null && (end.isBefore(earliest) || end.isAfter(latest))) {
+			errors.add(new FieldError("to", "must be within what is kept, and at most a day ahead"));
+			end = null;
+		}
+		Instant start = instant(from, "from", ((end != null) ? end : now).minus(Duration.ofMinutes(15)), errors);
+		if (start != null && (start.isBefore(earliest) || start.isAfter(latest))) {
+			errors.add(new FieldError("from", "must be within what is kept (the last "
+					+ this.metrics.retention(Resolution.ONE_MINUTE).toDays() + " days)"));
+			start = null;
+		}
 		if (start != null && end != null) {
 			if (!start.isBefore(end)) {
 				errors.add(new FieldError("from", "must be before to"));
@@ -94,7 +105,8 @@ class MetricsController {
 			try {
 				stepSize = DurationStyle.SIMPLE.parse(step);
 			}
-			catch (IllegalArgumentException ex) {
+			catch (RuntimeException ex) {
+				// unreadable, or too large for a Duration
 				errors.add(new FieldError("step", "must be a duration such as 10s, 1m or 1h"));
 			}
 			if (stepSize != null && (stepSize.toMillis() % 10_000 != 0 || stepSize.isNegative() || stepSize.isZero())) {
