@@ -210,6 +210,23 @@ public class AlertEngine {
 	}
 
 	/**
+	 * Forgets alerts that are neither pending nor firing once their last change is older
+	 * than the notification marks ({@code notified-ttl}): an alert of the same rule and
+	 * series that starts again then starts its sequence again without its dedup keys
+	 * meeting remembered ones.
+	 */
+	@Scheduled(fixedDelayString = "${mqlab.monitoring.purge-interval:1m}")
+	void purge() {
+		long before = this.clock.millis() - this.settings.notifiedTtl().toMillis();
+		this.store.allStates().forEach((field, stored) -> {
+			AlertState state = stored.value().state();
+			if (!state.active() && Math.max(state.since(), state.lastAt()) < before) {
+				this.store.removeState(field, stored.version());
+			}
+		});
+	}
+
+	/**
 	 * Resolves the alerts of a deleted rule (firing ones notify their resolution) and
 	 * forgets them.
 	 */

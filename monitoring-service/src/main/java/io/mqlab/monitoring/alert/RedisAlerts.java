@@ -34,8 +34,14 @@ class RedisAlerts {
 
 	}
 
+	/** Most transitions waiting for the broker. */
+	static final int OUTBOX_LIMIT = 10_000;
+
 	private static final RedisScript<Long> WRITE = RedisScript
 		.of(new ClassPathResource("io/mqlab/monitoring/alert/write-alert.lua"), Long.class);
+
+	private static final RedisScript<Long> REMOVE = RedisScript
+		.of(new ClassPathResource("io/mqlab/monitoring/alert/remove-alert.lua"), Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -123,7 +129,8 @@ class RedisAlerts {
 		Long result = this.redis.execute(WRITE, List.of(key("alerts"), key("rules"), key("outbox"), key("history")),
 				field, Long.toString(expected), write(alert), (ruleCreatedAt != null) ? ruleCreatedAt.toString() : "",
 				(transition != null) ? write(transition) : "", Integer.toString(this.settings.historySize()),
-				Integer.toString(this.settings.maxAlerts()), (ruleCreatedAt != null) ? "1" : "0", alert.rule());
+				Integer.toString(this.settings.maxAlerts()), (ruleCreatedAt != null) ? "1" : "0", alert.rule(),
+				Integer.toString(OUTBOX_LIMIT));
 		long code = (result != null) ? result : -1;
 		return switch ((int) code) {
 			case 1 -> Written.WRITTEN;
@@ -135,6 +142,11 @@ class RedisAlerts {
 
 	void removeState(String field) {
 		this.redis.opsForHash().delete(key("alerts"), field);
+	}
+
+	/** Removes a state if it is still the version read. */
+	void removeState(String field, long version) {
+		this.redis.execute(REMOVE, List.of(key("alerts")), field, Long.toString(version));
 	}
 
 	// ---- outbox and history

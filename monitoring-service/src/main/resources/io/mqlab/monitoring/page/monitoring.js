@@ -108,7 +108,7 @@ async function loadHistory(instance, node) {
 
 function showInstances(instances) {
 	const container = document.getElementById('instances');
-	container.querySelector('.empty')?.remove();
+	if (instances.length > 0) container.querySelector('.empty')?.remove();
 	instances.forEach((instance) => {
 		const node = card(instance);
 		const at = Date.parse(instance.lastSampleAt);
