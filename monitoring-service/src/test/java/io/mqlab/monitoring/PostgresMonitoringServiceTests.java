@@ -1,0 +1,9 @@
+package io.mqlab.monitoring;
+
+class PostgresMonitoringServiceTests extends MonitoringServiceTests {
+
+	PostgresMonitoringServiceTests() {
+		super(TestBroker.of("postgres"));
+	}
+
+}

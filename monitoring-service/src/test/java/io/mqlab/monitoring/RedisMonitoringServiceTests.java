@@ -1,0 +1,9 @@
+package io.mqlab.monitoring;
+
+class RedisMonitoringServiceTests extends MonitoringServiceTests {
+
+	RedisMonitoringServiceTests() {
+		super(TestBroker.of("redis"));
+	}
+
+}
