@@ -120,11 +120,11 @@ class IotBridgeCheck {
 			List<CompletableFuture<?>> sent = new ArrayList<>();
 			for (int seq = 1; seq <= READINGS; seq++) {
 				for (TestDevice device : fleet) {
-					sent.add(device.telemetryAsync(seq, Map.of("temperature", 20.0 + seq / 100.0))
-						));
+					sent.add(device.telemetryAsync(seq, Map.of("temperature", 20.0 + seq / 100.0)));
 				}
 			}
-			// SIGKILL while a quarter of the readings are in: the rest of its share waits,
+			// SIGKILL while a quarter of the readings are in: the rest of its share
+			// waits,
 			// unacknowledged, in its session
 			await().atMost(Duration.ofMinutes(5))
 				.pollInterval(Duration.ofMillis(200))
@@ -157,10 +157,11 @@ class IotBridgeCheck {
 			for (TestDevice device : paced) {
 				for (JsonNode entry : api.get("/devices/" + device.id + "/telemetry?limit=1000").body().get("items")) {
 					if (entry.get("seq").asLong() > READINGS) {
-						delays.add(Duration
-							.between(Instant.parse(entry.get("at").asString()),
-									Instant.parse(entry.get("appliedAt").asString()))
-							.toMillis());
+						delays.add(
+								Duration
+									.between(Instant.parse(entry.get("at").asString()),
+											Instant.parse(entry.get("appliedAt").asString()))
+									.toMillis());
 					}
 				}
 			}
@@ -180,17 +181,18 @@ class IotBridgeCheck {
 					.pollInterval(Duration.ofMillis(5))
 					.until(() -> api.get("/devices/" + commanded.id + "/commands/" + id).body(),
 							(view) -> view.get("status").asString().equals("SUCCEEDED"));
-				trips.add(Duration
-					.between(Instant.parse(done.get("createdAt").asString()),
-							Instant.parse(done.get("finishedAt").asString()))
-					.toMillis());
+				trips.add(
+						Duration
+							.between(Instant.parse(done.get("createdAt").asString()),
+									Instant.parse(done.get("finishedAt").asString()))
+							.toMillis());
 			}
 			long dropped = api.get("/broker").body().get("dropped").asLong();
 			long lost = total - received;
 			return "| %s | %d × %d | %.0f | %s | %d | %d | %d ms | %d ms | %d ms | %d ms | %d |".formatted(backend,
-					DEVICES, READINGS, total / (took.toMillis() / 1000.0), (lost == 0 && missing == 0) ? "0" : "LOST " + lost,
-					duplicates, outOfOrder, percentile(delays, 50), percentile(delays, 99), percentile(trips, 50),
-					percentile(trips, 99), dropped);
+					DEVICES, READINGS, total / (took.toMillis() / 1000.0),
+					(lost == 0 && missing == 0) ? "0" : "LOST " + lost, duplicates, outOfOrder, percentile(delays, 50),
+					percentile(delays, 99), percentile(trips, 50), percentile(trips, 99), dropped);
 		}
 		finally {
 			if (other != null) {
