@@ -47,7 +47,11 @@ public record IotSettings(@DefaultValue Mqtt mqtt, @DefaultValue Topics topics, 
 	 * the devices' messages between them
 	 * @param sessionExpiry how long Mosquitto keeps the bridge's session (and queues its
 	 * messages) while it is away
-	 * @param receiveMaximum unacknowledged messages Mosquitto sends the bridge at once
+	 * @param receiveMaximum unacknowledged messages Mosquitto sends the bridge at once:
+	 * the MQTT maximum, because Mosquitto 2.0.11 was seen to overshoot a receive maximum
+	 * of 1,000 under load (1,000 devices at full speed), and the HiveMQ client drops the
+	 * connection when that happens; what Mosquitto sends beyond what the workers take
+	 * waits in memory (small telemetry messages: a few MB at most)
 	 * @param workers threads that publish to the backend; a device always goes to the
 	 * same one, so its messages stay in order
 	 * @param connectTimeout how long start-up waits for the first connection before going
@@ -56,7 +60,7 @@ public record IotSettings(@DefaultValue Mqtt mqtt, @DefaultValue Topics topics, 
 	public record Mqtt(@DefaultValue("true") boolean enabled, @DefaultValue("127.0.0.1") String host,
 			@DefaultValue("1883") int port, @DefaultValue("iot-bridge-1") String clientId,
 			@DefaultValue("devices") String topicRoot, @DefaultValue("iot") String shareGroup,
-			@DefaultValue("1h") Duration sessionExpiry, @DefaultValue("1000") int receiveMaximum,
+			@DefaultValue("1h") Duration sessionExpiry, @DefaultValue("65535") int receiveMaximum,
 			@DefaultValue("8") int workers, @DefaultValue("10s") Duration connectTimeout) {
 
 	}

@@ -2,6 +2,7 @@ package io.mqlab.iot;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -216,10 +216,10 @@ class IotBridgeCheck {
 
 	/** A field summed over the devices, read in one pipeline. */
 	private static long sum(StringRedisTemplate redis, String run, List<TestDevice> devices, String field) {
+		byte[] name = field.getBytes(StandardCharsets.UTF_8);
 		List<Object> values = redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			StringRedisConnection strings = (StringRedisConnection) connection;
 			for (TestDevice device : devices) {
-				strings.hGet(run + ":device:" + device.id, field);
+				connection.hashCommands().hGet((run + ":device:" + device.id).getBytes(StandardCharsets.UTF_8), name);
 			}
 			return null;
 		});

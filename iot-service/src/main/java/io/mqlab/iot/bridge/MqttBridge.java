@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -183,9 +184,14 @@ public class MqttBridge implements SmartLifecycle {
 		}
 		List<ExecutorService> workers = this.workers;
 		int slot = Math.floorMod(deviceOf(topic).hashCode(), workers.size());
-		// unbounded queue, but Mosquitto sends at most receive-maximum unacknowledged
-		// messages
-		workers.get(slot).execute(() -> forward(publish, topic));
+		try {
+			// unbounded queue, but Mosquitto sends at most receive-maximum unacknowledged
+			// messages
+			workers.get(slot).execute(() -> forward(publish, topic));
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping: left unacknowledged, Mosquitto sends it again
+		}
 	}
 
 	private void forward(Mqtt5Publish publish, String topic) {
