@@ -48,7 +48,41 @@ start_redis() {
 
 start_rabbitmq() { as_root rabbitmq-server -detached; }
 
-start_mosquitto() { as_root mosquitto -d -c /etc/mosquitto/mosquitto.conf; }
+# The project's broker settings (infra/mosquitto/mosquitto.conf, as docker-compose.yml uses
+# them) with this machine's listener (loopback) and the Debian package's paths.
+mosquitto_conf=/etc/mosquitto/mqlab.conf
+mosquitto_settings() {
+  sed -e 's|^listener 1883$|listener 1883 127.0.0.1|' \
+    -e 's|^persistence_location .*|persistence_location /var/lib/mosquitto/|' \
+    -e 's|^log_dest .*|log_dest file /var/log/mosquitto/mosquitto.log|' \
+    "$(dirname "$0")/../infra/mosquitto/mosquitto.conf"
+  echo "pid_file /run/mosquitto/mosquitto.pid"
+}
+
+start_mosquitto() {
+  as_root install -d -o mosquitto -g mosquitto /run/mosquitto /var/lib/mosquitto /var/log/mosquitto
+  mosquitto_settings | as_root tee "$mosquitto_conf.new" >/dev/null
+  as_root mv "$mosquitto_conf.new" "$mosquitto_conf"
+  as_root mosquitto -d -c "$mosquitto_conf"
+}
+
+# A Mosquitto started otherwise (the machine's default: 1,000 queued messages per client,
+# then silent drops) or with older settings is restarted with the project's; nobody else
+# uses the machine's broker. Prints a line only when it restarts it.
+mosquitto_current() {
+  local pid
+  pid=$(pid_on_port 1883)
+  [[ -n $pid && " $(cmdline_of "$pid") " == *" -c $mosquitto_conf "* ]] && cmp -s "$mosquitto_conf" <(mosquitto_settings)
+}
+
+ensure_mosquitto_settings() {
+  mosquitto_current && return 0
+  stop_server mosquitto >/dev/null 2>&1 || true
+  for _ in $(seq 1 40); do port_open 1883 || break; sleep 0.25; done
+  start_mosquitto >/dev/null 2>&1 || true
+  wait_port mosquitto 1883
+  say "services: restarted mosquitto with infra/mosquitto/mosquitto.conf"
+}
 
 start_mariadb() {
   # Debian's init script makes the socket folder; without systemd nobody else does
@@ -94,6 +128,7 @@ start() {
       if [[ -n ${MQLAB_STARTED_FILE:-} ]]; then echo "$name" >>"$MQLAB_STARTED_FILE"; fi
     fi
     if [[ $name == postgres ]]; then ensure_databases; fi
+    if [[ $name == mosquitto ]]; then ensure_mosquitto_settings; fi
   done
 }
 

@@ -1,0 +1,9 @@
+package io.mqlab.iot;
+
+class KafkaIotServiceTests extends IotServiceTests {
+
+	KafkaIotServiceTests() {
+		super(TestBroker.of("kafka"));
+	}
+
+}

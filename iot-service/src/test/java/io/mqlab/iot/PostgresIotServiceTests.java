@@ -1,0 +1,9 @@
+package io.mqlab.iot;
+
+class PostgresIotServiceTests extends IotServiceTests {
+
+	PostgresIotServiceTests() {
+		super(TestBroker.of("postgres"));
+	}
+
+}

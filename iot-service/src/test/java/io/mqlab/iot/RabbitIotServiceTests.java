@@ -1,0 +1,9 @@
+package io.mqlab.iot;
+
+class RabbitIotServiceTests extends IotServiceTests {
+
+	RabbitIotServiceTests() {
+		super(TestBroker.of("rabbitmq"));
+	}
+
+}

@@ -1,0 +1,9 @@
+package io.mqlab.iot;
+
+class RedisIotServiceTests extends IotServiceTests {
+
+	RedisIotServiceTests() {
+		super(TestBroker.of("redis"));
+	}
+
+}
