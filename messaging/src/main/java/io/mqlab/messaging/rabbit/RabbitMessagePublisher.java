@@ -7,7 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +37,12 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 final class RabbitMessagePublisher implements MessagePublisher {
 
 	private static final Log logger = LogFactory.getLog(RabbitMessagePublisher.class);
+
+	private static final Duration UNROUTABLE_LOG_INTERVAL = Duration.ofMinutes(1);
+
+	private final ConcurrentMap<String, Instant> unroutableLoggedAt = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, AtomicLong> unroutableSinceLogged = new ConcurrentHashMap<>();
 
 	private final RabbitTemplate template;
 
@@ -166,9 +175,19 @@ final class RabbitMessagePublisher implements MessagePublisher {
 			logger.warn("Queue '" + returned.getRoutingKey() + "' does not exist: " + returned.getReplyText());
 			return;
 		}
-		logger.warn("Message " + returned.getMessage().getMessageProperties().getMessageId() + " for topic '" + topic
-				+ "' reached no queue (" + returned.getReplyText() + "): no group has subscribed to or provisioned "
-				+ "the topic yet, so no group will receive it");
+		long unlogged = this.unroutableSinceLogged.computeIfAbsent(topic, (name) -> new AtomicLong()).getAndIncrement();
+		Instant now = Instant.now();
+		Instant last = this.unroutableLoggedAt.get(topic);
+		// a topic nobody consumes yet (metrics before monitoring-service runs) would log
+		// every message
+		if (last == null || Duration.between(last, now).compareTo(UNROUTABLE_LOG_INTERVAL) >= 0) {
+			this.unroutableLoggedAt.put(topic, now);
+			this.unroutableSinceLogged.get(topic).addAndGet(-unlogged);
+			logger.warn("Message " + returned.getMessage().getMessageProperties().getMessageId() + " for topic '"
+					+ topic + "' reached no queue (" + returned.getReplyText() + "): no group has subscribed to or "
+					+ "provisioned the topic yet, so no group will receive it"
+					+ ((unlogged > 0) ? " (" + unlogged + " more since the last such line)" : ""));
+		}
 		if (this.meters != null) {
 			Counter.builder("mqlab.messages.unroutable")
 				.description("Messages published while no group had a queue for the topic")
