@@ -32,7 +32,7 @@ record FaultPlan(String name, Duration load, Duration tail, Duration cut, Durati
 	static FaultPlan suite() {
 		int cut = 6;
 		return new FaultPlan("suite", Duration.ofSeconds(40), Duration.ofSeconds(5), Duration.ofSeconds(cut),
-				Duration.ofMinutes(3), 5, 10, true,
+				Duration.ofMinutes(5), 5, 10, true,
 				List.of(kill(3, REWRITE), kill(3, RECONCILIATION), restartBroker(3), cut(3, RECOMMENDATION),
 						restore(cut, RECOMMENDATION), kill(2, ORDERS), kill(3, RECOMMENDATION)));
 	}

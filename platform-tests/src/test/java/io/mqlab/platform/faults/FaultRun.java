@@ -111,7 +111,10 @@ final class FaultRun implements AutoCloseable {
 		this.supervisor.scheduleWithFixedDelay(this::restartExited, 1, 1, TimeUnit.SECONDS);
 		// all at once: nothing is published before every one is up, so every group exists
 		this.services.values().forEach((service) -> service.jvm().start());
-		SERVICES.forEach(this::awaitUp);
+		// the four share the CPU: as long in all as one after the other
+		Instant deadline = begin.plus(START_PATIENCE.multipliedBy(2));
+		SERVICES.forEach((name) -> awaitUp(name,
+				Duration.between(Instant.now(), latest(deadline, Instant.now().plusSeconds(1)))));
 		event("services up after " + Duration.between(begin, Instant.now()).toSeconds() + " s");
 
 		this.load = new Load(this.names, () -> port(FaultPlan.ORDERS), () -> port(FaultPlan.RECOMMENDATION));
@@ -268,14 +271,18 @@ final class FaultRun implements AutoCloseable {
 	}
 
 	private void awaitUp(String name) {
+		awaitUp(name, START_PATIENCE);
+	}
+
+	private void awaitUp(String name, Duration patience) {
 		Service service = this.services.get(name);
 		Instant from = Instant.now();
 		try {
-			await(name + " up").atMost(START_PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> live(service));
+			await(name + " up").atMost(patience).pollInterval(Duration.ofMillis(500)).until(() -> live(service));
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new IllegalStateException(
-					name + " did not start in " + START_PATIENCE + ", see " + service.jvm().log(), ex);
+			throw new IllegalStateException(name + " did not start in " + patience + ", see " + service.jvm().log(),
+					ex);
 		}
 		if (this.started != null) {
 			event(name + " up again after " + Duration.between(from, Instant.now()).toSeconds() + " s");
