@@ -31,6 +31,14 @@ abstract class FaultBroker implements AutoCloseable {
 	abstract Map<String, String> direct(RunNames names);
 
 	/**
+	 * Properties with which the services notice a dead consumer within seconds (a plan
+	 * too short to wait out the defaults); none where that is already so.
+	 */
+	Map<String, String> quickFailover() {
+		return Map.of();
+	}
+
+	/**
 	 * Restarts the broker (or, for Redis, cuts the services' connections); says what it
 	 * did.
 	 */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,7 +83,7 @@ final class FaultRun implements AutoCloseable {
 
 	private Load load;
 
-	private ConfigurableApplicationContext inspector;
+	private CompletableFuture<ConfigurableApplicationContext> inspector;
 
 	private Instant started;
 
@@ -98,6 +99,7 @@ final class FaultRun implements AutoCloseable {
 
 	/** Runs the plan and returns the report; {@link #ledger} is the verdict. */
 	Result run() throws IOException {
+		Instant begin = Instant.now();
 		LocalBrokers.requirePostgres();
 		LocalBrokers.requireRedis();
 		Files.createDirectories(this.dir);
@@ -107,12 +109,13 @@ final class FaultRun implements AutoCloseable {
 			this.services.put(name, service(name));
 		}
 		this.supervisor.scheduleWithFixedDelay(this::restartExited, 1, 1, TimeUnit.SECONDS);
-		// consumers first, so their groups exist before anything is published
-		List.of(FaultPlan.REWRITE, FaultPlan.RECONCILIATION, FaultPlan.RECOMMENDATION)
-			.forEach((name) -> this.services.get(name).jvm().start());
-		List.of(FaultPlan.REWRITE, FaultPlan.RECONCILIATION, FaultPlan.RECOMMENDATION).forEach(this::awaitUp);
-		this.services.get(FaultPlan.ORDERS).jvm().start();
-		awaitUp(FaultPlan.ORDERS);
+		// all at once: nothing is published before every one is up, so every group exists
+		this.services.values().forEach((service) -> service.jvm().start());
+		// the four share the CPU: as long in all as one after the other
+		Instant deadline = begin.plus(START_PATIENCE.multipliedBy(2));
+		SERVICES.forEach((name) -> awaitUp(name,
+				Duration.between(Instant.now(), latest(deadline, Instant.now().plusSeconds(1)))));
+		event("services up after " + Duration.between(begin, Instant.now()).toSeconds() + " s");
 
 		this.load = new Load(this.names, () -> port(FaultPlan.ORDERS), () -> port(FaultPlan.RECOMMENDATION));
 		this.started = Instant.now();
@@ -129,6 +132,7 @@ final class FaultRun implements AutoCloseable {
 		this.load.stop();
 		event("load stops");
 		this.services.values().forEach((service) -> service.proxy().restore());
+		this.inspector = CompletableFuture.supplyAsync(this::startInspector);
 
 		Instant settleFrom = Instant.now();
 		boolean settled = true;
@@ -137,7 +141,7 @@ final class FaultRun implements AutoCloseable {
 				.pollInterval(Duration.ofSeconds(1))
 				.until(this.load::retryPending);
 			await("the platform settles").atMost(this.plan.settle())
-				.pollInterval(Duration.ofSeconds(2))
+				.pollInterval(Duration.ofSeconds(1))
 				.ignoreExceptions()
 				.until(() -> settled(counts()));
 			event("settled after " + Duration.between(settleFrom, Instant.now()).toSeconds() + " s");
@@ -146,17 +150,17 @@ final class FaultRun implements AutoCloseable {
 			settled = false;
 			event("did NOT settle within " + this.plan.settle().toSeconds() + " s: " + ex.getMessage());
 		}
-		Map<String, List<DeadLetter>> deadLetters = deadLetters();
 		Counts counts = await("the final counts").atMost(Duration.ofMinutes(2))
 			.pollInterval(Duration.ofSeconds(2))
 			.ignoreExceptions()
 			.until(this::counts, Objects::nonNull);
-		Ledger ledger = ledger(counts, deadLetters);
+		Ledger ledger = ledger(counts, deadLetters(this.inspector.join()));
 		if (!settled) {
 			ledger.expect("settled within " + this.plan.settle().toSeconds() + " s", 0, 1, "");
 		}
 		String title = "Fault run, " + this.broker.backend() + " (" + this.plan.name() + ", run " + this.names.run
-				+ ", " + Duration.between(this.started, Instant.now()).toSeconds() + " s from load start)";
+				+ ", " + Duration.between(this.started, Instant.now()).toSeconds() + " s from load start, "
+				+ Duration.between(begin, Instant.now()).toSeconds() + " s in all)";
 		StringBuilder report = new StringBuilder(ledger.markdown(title));
 		report.append("\nTimeline:\n\n");
 		this.timeline.forEach((line) -> report.append("- ").append(line).append('\n'));
@@ -205,6 +209,9 @@ final class FaultRun implements AutoCloseable {
 			default -> throw new IllegalArgumentException(name);
 		}
 		args.putAll(this.broker.via(proxy, this.names));
+		if (this.plan.quickFailover()) {
+			args.putAll(this.broker.quickFailover());
+		}
 		List<String> command = new ArrayList<>(ChildJvm.java("384m", "-Xss512k", "-jar", execJar(name).toString()));
 		args.forEach((key, value) -> command.add("--" + key + "=" + value));
 		return new Service(new ChildJvm(name, command, this.dir), port, proxy);
@@ -264,14 +271,18 @@ final class FaultRun implements AutoCloseable {
 	}
 
 	private void awaitUp(String name) {
+		awaitUp(name, START_PATIENCE);
+	}
+
+	private void awaitUp(String name, Duration patience) {
 		Service service = this.services.get(name);
 		Instant from = Instant.now();
 		try {
-			await(name + " up").atMost(START_PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> live(service));
+			await(name + " up").atMost(patience).pollInterval(Duration.ofMillis(500)).until(() -> live(service));
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new IllegalStateException(
-					name + " did not start in " + START_PATIENCE + ", see " + service.jvm().log(), ex);
+			throw new IllegalStateException(name + " did not start in " + patience + ", see " + service.jvm().log(),
+					ex);
 		}
 		if (this.started != null) {
 			event(name + " up again after " + Duration.between(from, Instant.now()).toSeconds() + " s");
@@ -405,7 +416,11 @@ final class FaultRun implements AutoCloseable {
 		return rows;
 	}
 
-	private Map<String, List<DeadLetter>> deadLetters() {
+	/**
+	 * The smallest application that reads dead letters, started while the platform
+	 * settles (it takes seconds).
+	 */
+	private ConfigurableApplicationContext startInspector() {
 		Map<String, String> args = new LinkedHashMap<>();
 		args.put("spring.profiles.active", this.broker.backend());
 		args.put("spring.main.banner-mode", "off");
@@ -413,9 +428,13 @@ final class FaultRun implements AutoCloseable {
 		args.put("mqlab.messaging.postgres.url", this.names.url("queue"));
 		args.put("mqlab.messaging.outbox.relay-enabled", "false");
 		args.putAll(this.broker.direct(this.names));
-		this.inspector = new SpringApplicationBuilder(Inspector.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(Inspector.class).web(WebApplicationType.NONE)
 			.run(args.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-		Messaging messaging = this.inspector.getBean(Messaging.class);
+	}
+
+	/** Read once the platform settled: a message may still fail while it settles. */
+	private Map<String, List<DeadLetter>> deadLetters(ConfigurableApplicationContext inspector) {
+		Messaging messaging = inspector.getBean(Messaging.class);
 		Map<String, List<DeadLetter>> letters = new TreeMap<>();
 		this.names.topicsAndGroups().forEach((topic, groups) -> {
 			for (String group : groups) {
@@ -513,7 +532,8 @@ final class FaultRun implements AutoCloseable {
 		});
 		steps.add(() -> {
 			if (this.inspector != null) {
-				this.inspector.close();
+				// waits for one still starting, so that none outlives the run
+				this.inspector.thenAccept(ConfigurableApplicationContext::close).exceptionally((ex) -> null).join();
 			}
 		});
 		this.services.values().forEach((service) -> steps.add(() -> service.jvm().kill()));

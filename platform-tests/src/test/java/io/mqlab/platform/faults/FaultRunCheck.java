@@ -10,10 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The fault run on one backend (one subclass per backend): the platform under load while
  * services are killed, the broker restarts and a service is cut off, then a ledger that
- * must show nothing lost and nothing counted twice. The names end in {@code Check},
- * outside surefire's default includes: a short run takes minutes per backend, too long
- * for every build. {@code ./mvnw verify -pl platform-tests -am -Dtest='*FaultRunCheck'}
- * runs the short version, {@code ./mqlab faults [backend]} the full one
+ * must show nothing lost and nothing counted twice. The {@code *FaultRunTests} subclasses
+ * run {@link FaultPlan#suite()}, about a minute per backend, in the default build. The
+ * {@code *FaultRunCheck} names are outside surefire's default includes:
+ * {@code ./mqlab faults [backend] --short} runs {@link FaultPlan#quick()} (minutes per
+ * backend), {@code ./mqlab faults [backend]} the full one
  * ({@code -Dmqlab.faults.full=true}), and {@code -Dmqlab.faults.out=FILE} writes the
  * ledger there in Markdown.
  */
@@ -21,11 +22,14 @@ abstract class FaultRunCheck {
 
 	protected abstract FaultBroker broker();
 
+	protected FaultPlan plan() {
+		return Boolean.getBoolean("mqlab.faults.full") ? FaultPlan.full() : FaultPlan.quick();
+	}
+
 	@Test
 	void nothingIsLostOrCountedTwice() throws Exception {
 		FaultBroker broker = broker();
-		FaultPlan plan = Boolean.getBoolean("mqlab.faults.full") ? FaultPlan.full() : FaultPlan.quick();
-		FaultRun run = new FaultRun(broker, plan);
+		FaultRun run = new FaultRun(broker, plan());
 		FaultRun.Result result;
 		try (run) {
 			result = run.run();

@@ -1,6 +1,8 @@
 package io.mqlab.platform.faults;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,9 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.mqlab.messaging.contract.TcpProxy;
+import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 
 import static org.awaitility.Awaitility.await;
@@ -118,25 +120,15 @@ final class KafkaBrokerProcess implements AutoCloseable {
 			Files.createDirectories(this.dir.resolve("data"));
 			Files.write(this.dir.resolve("server.properties"), properties);
 			Files.writeString(this.dir.resolve("logback.xml"), logback);
-			List<String> format = new ArrayList<>(ChildJvm.java("256m"));
-			format.addAll(List.of("-Dlogback.configurationFile=" + this.dir.resolve("logback.xml"), "-cp",
-					System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-					"kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
-					this.dir.resolve("server.properties").toString()));
-			Process process = new ProcessBuilder(format).redirectErrorStream(true)
-				.redirectOutput(this.dir.resolve("format.log").toFile())
-				.start();
-			if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-				process.destroyForcibly();
-				throw new IllegalStateException(
-						"Kafka storage format failed: " + Files.readString(this.dir.resolve("format.log")));
+			// in this JVM: a JVM of its own only to write two files costs seconds
+			ByteArrayOutputStream output = new ByteArrayOutputStream();
+			int exit = StorageTool.execute(new String[] { "format", "-t", Uuid.randomUuid().toString(), "-c",
+					this.dir.resolve("server.properties").toString() }, new PrintStream(output, true));
+			if (exit != 0) {
+				throw new IllegalStateException("Kafka storage format failed: " + output);
 			}
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
 	}
