@@ -101,6 +101,8 @@ public final class DeviceSimulator {
 				"devices: sent %d readings, answered %d commands, %d dropouts; e.g. "
 						+ "curl -s http://127.0.0.1:8089/devices/%s%n",
 				simulator.readings.get(), simulator.commands.get(), simulator.dropouts.get(), fleet.get(0).id);
+		// the MQTT client's event loop threads outlive its connections
+		System.exit(0);
 	}
 
 	private static Duration duration(String text) {

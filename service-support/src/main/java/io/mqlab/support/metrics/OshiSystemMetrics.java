@@ -1,5 +1,7 @@
 package io.mqlab.support.metrics;
 
+import java.io.File;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +24,9 @@ import oshi.software.os.OperatingSystem;
  */
 final class OshiSystemMetrics {
 
+	/** New mounts show within 60 samples (5 minutes at 5 s). */
+	private static final int RELIST_MOUNTS_EVERY = 60;
+
 	private final HardwareAbstractionLayer hardware;
 
 	private final OperatingSystem os;
@@ -34,6 +39,10 @@ final class OshiSystemMetrics {
 	private final List<NetworkIF> interfaces;
 
 	private final OSProcess process;
+
+	private List<File> mounts;
+
+	private int samplesSinceListing;
 
 	private long[] cpuTicks;
 
@@ -106,19 +115,38 @@ final class OshiSystemMetrics {
 		}
 	}
 
-	/** Used and total space of the local file systems, each volume once (bind mounts). */
+	/**
+	 * Used and total space of the local file systems, each volume once (bind mounts).
+	 * OSHI lists them (slow: about as long as the rest of a sample) every few minutes;
+	 * each sample only asks the kernel for their space.
+	 */
 	private void disk(List<Sample> samples) {
+		if (this.mounts == null || ++this.samplesSinceListing >= RELIST_MOUNTS_EVERY) {
+			this.mounts = localMounts();
+			this.samplesSinceListing = 0;
+		}
 		long used = 0;
 		long total = 0;
-		Set<String> volumes = new HashSet<>();
-		for (OSFileStore store : this.os.getFileSystem().getFileStores(true)) {
-			if (store.getTotalSpace() > 0 && volumes.add(store.getVolume())) {
-				total += store.getTotalSpace();
-				used += store.getTotalSpace() - store.getUsableSpace();
+		for (File mount : this.mounts) {
+			long space = mount.getTotalSpace();
+			if (space > 0) {
+				total += space;
+				used += space - mount.getUsableSpace();
 			}
 		}
 		add(samples, "host.disk.used", used);
 		add(samples, "host.disk.total", total);
+	}
+
+	private List<File> localMounts() {
+		List<File> mounts = new ArrayList<>();
+		Set<String> volumes = new HashSet<>();
+		for (OSFileStore store : this.os.getFileSystem().getFileStores(true)) {
+			if (store.getTotalSpace() > 0 && volumes.add(store.getVolume())) {
+				mounts.add(new File(store.getMount()));
+			}
+		}
+		return mounts;
 	}
 
 	private void readDisks() {
