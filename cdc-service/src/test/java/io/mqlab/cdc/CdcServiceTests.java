@@ -150,11 +150,12 @@ abstract class CdcServiceTests {
 	@Order(2)
 	void afterAMixedLoadEverySinkEqualsTheSourceRowByRow() throws SQLException {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		// one import of 1,000 rows in one transaction, 500 a statement
-		this.catalog.insert(CatalogDatabase.products("IMP-", 0, 1000));
+		// one import of 600 rows in one transaction, 500 a statement (the full 10,000 and
+		// 20,000 changes: CdcLoadCheck)
+		this.catalog.insert(CatalogDatabase.products("IMP-", 0, 600));
 		try (Connection connection = this.catalog.connect()) {
-			for (int i = 0; i < 300; i++) {
-				String sku = "IMP-" + random.nextInt(1000);
+			for (int i = 0; i < 180; i++) {
+				String sku = "IMP-" + random.nextInt(600);
 				switch (i % 6) {
 					// the same row three times in quick succession
 					case 0 -> {
