@@ -23,6 +23,8 @@ import java.util.UUID;
 import io.mqlab.logs.index.LogIndices;
 import io.mqlab.logs.index.Retention;
 import io.mqlab.logs.ship.LogShipper;
+import io.mqlab.support.MalformedRequests;
+import io.mqlab.support.MalformedRequests.Endpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -219,6 +221,22 @@ abstract class LogServiceTests {
 			assertThat(get("/logs/search?q=" + enc(q)).statusCode()).as(q).isEqualTo(200);
 		}
 		assertThat(get("/logs/tail?size=3").statusCode()).isEqualTo(400);
+		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		List<MalformedRequests.Answer> answers = MalformedRequests.send(port,
+				List.of(Endpoint.get("/logs/search", Map.of(),
+						Map.of("q", "boom", "service", "plain", "level", "WARN", "traceId", "t1", "from",
+								"2026-12-04T10:00:00Z", "to", "2026-12-04T11:00:00Z", "size", "5", "after", "1:abc"))));
+		assertThat(answers).hasSizeGreaterThan(50);
+		assertThat(answers).filteredOn((answer) -> answer.status() >= 500).isEmpty();
+	}
+
+	@Test
+	@Order(6)
+	void thePageIsServedAtTheRoot() throws Exception {
+		HttpResponse<String> page = get("/");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<title>mqlab logs</title>").contains("logs.js");
+		assertThat(get("/logs.js").body()).contains("/logs/search?").contains("/logs/tail?");
 	}
 
 	@Test
@@ -242,6 +260,33 @@ abstract class LogServiceTests {
 		List<String> deleted = this.context.getBean(Retention.class).apply();
 		assertThat(deleted).containsExactly(old);
 		assertThat(indices.list()).isNotEmpty().doesNotContain(old);
+	}
+
+	@Test
+	@Order(7)
+	void theLiveTailSendsNewLinesThatMatch() throws Exception {
+		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		HttpResponse<java.util.stream.Stream<String>> response = this.http
+			.sendAsync(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + port + "/logs/tail?service=tailed&q=wanted"))
+				.build(), HttpResponse.BodyHandlers.ofLines())
+			.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+		Thread reader = new Thread(() -> response.body().forEach(events::add));
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			append("tailed.log", List.of("INFO wanted one", "INFO not this", "INFO wanted two"));
+			await().atMost(PATIENCE)
+				.untilAsserted(() -> assertThat(
+						events.stream().filter((line) -> line.startsWith("data:") && line.contains("wanted")).count())
+					.isEqualTo(2));
+			assertThat(events).noneMatch((line) -> line.contains("not this"));
+		}
+		finally {
+			response.body().close();
+		}
 	}
 
 	/**

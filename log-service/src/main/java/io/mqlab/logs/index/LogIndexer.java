@@ -1,6 +1,7 @@
 package io.mqlab.logs.index;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public class LogIndexer {
 		for (Line line : batch.lines()) {
 			parsed.add(this.documents.document(batch, line, now));
 		}
-		List<Integer> refused = bulk(parsed, List.of());
+		List<Integer> refused = bulk(parsed, List.of(), batch.readAt());
 		if (refused.isEmpty()) {
 			return;
 		}
@@ -85,7 +86,7 @@ public class LogIndexer {
 			plain.put("indexError", parsed.get(index).get("indexError"));
 			fallback.add(plain);
 		}
-		List<Integer> refusedAgain = bulk(fallback, refused);
+		List<Integer> refusedAgain = bulk(fallback, refused, batch.readAt());
 		if (!refusedAgain.isEmpty()) {
 			throw new IllegalStateException(refusedAgain.size() + " event(s) refused even as plain messages, e.g. "
 					+ fallback.get(0).get("indexError"));
@@ -97,10 +98,11 @@ public class LogIndexer {
 	 * Indexes the documents; returns the positions of those OpenSearch refused for good.
 	 * @throws RetriableIndexingException when an item may succeed later
 	 */
-	private List<Integer> bulk(List<Map<String, Object>> documents, List<Integer> positions) throws IOException {
+	private List<Integer> bulk(List<Map<String, Object>> documents, List<Integer> positions, Instant readAt)
+			throws IOException {
 		List<BulkOperation> operations = new ArrayList<>(documents.size());
 		for (Map<String, Object> document : documents) {
-			String index = this.indices.indexOf(Instant.parse((String) document.get("@timestamp")));
+			String index = this.indices.indexOf(dayOf(Instant.parse((String) document.get("@timestamp")), readAt));
 			String id = (String) document.get("id");
 			operations.add(BulkOperation.of((op) -> op.index((idx) -> idx.index(index).id(id).document(document))));
 		}
@@ -127,6 +129,16 @@ public class LogIndexer {
 			throw new RetriableIndexingException("OpenSearch did not index every event, e.g. " + retriable);
 		}
 		return refused;
+	}
+
+	/**
+	 * The time whose day holds the document: its own, unless it is more than a day off
+	 * the time it was read (a clock gone wrong, a made-up time), which would create an
+	 * index retention never reaches or one it deletes at once.
+	 */
+	static Instant dayOf(Instant timestamp, Instant readAt) {
+		Duration off = Duration.between(readAt, timestamp).abs();
+		return (off.compareTo(Duration.ofDays(1)) > 0) ? readAt : timestamp;
 	}
 
 	/** Some items may be indexed on a later attempt. */

@@ -85,6 +85,14 @@ class TailController {
 						"At most " + this.settings.search().maxTails() + " live tails at once", Map.of()));
 		}
 		SseEmitter emitter = new SseEmitter(Duration.ofMinutes(30).toMillis());
+		try {
+			// sends the headers at once: a client knows the tail is open before any line
+			emitter.send(SseEmitter.event().comment("tail open"));
+		}
+		catch (IOException ex) {
+			this.open.decrementAndGet();
+			throw new java.io.UncheckedIOException(ex);
+		}
 		Tail tail = new Tail(query, emitter, Instant.now().minus(LAG));
 		tail.future = this.executor.scheduleWithFixedDelay(tail::poll, 0, 1, TimeUnit.SECONDS);
 		emitter.onCompletion(tail::stop);

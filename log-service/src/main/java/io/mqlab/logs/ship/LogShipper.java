@@ -42,6 +42,8 @@ public class LogShipper {
 
 	private static final Log logger = LogFactory.getLog(LogShipper.class);
 
+	private static final int MAX_BATCHES_PER_POLL = 20;
+
 	private final LogSettings settings;
 
 	private final Messaging messaging;
@@ -192,7 +194,9 @@ public class LogShipper {
 			file.fileId = newFileId(file.fileKey);
 			file.position = 0;
 		}
-		while (file.position < size) {
+		// a bounded share per poll: a file with a long backlog leaves the scheduler's
+		// thread to the other files and tasks in between
+		for (int batch = 0; batch < MAX_BATCHES_PER_POLL && file.position < size; batch++) {
 			int read = file.read(this.buffer);
 			if (read == 0) {
 				return;
