@@ -94,7 +94,8 @@ public final class Dispatcher {
 			this.retryTemplate.execute(() -> {
 				attempt[0]++;
 				CURRENT.set(new MessageContext(envelope, this.group, redelivered, attempt[0]));
-				try {
+				// the handler's log lines carry the message's trace and span ids
+				try (TraceContext.Scope trace = TraceContext.open(envelope.header(MessageHeaders.TRACEPARENT))) {
 					this.handler.handle(payload, CURRENT.get());
 				}
 				finally {

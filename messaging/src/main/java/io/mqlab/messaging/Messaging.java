@@ -169,8 +169,10 @@ public class Messaging {
 					(correlation != null) ? correlation : parent.envelope().id().toString());
 		}
 		headers.putIfAbsent(MessageHeaders.CORRELATION_ID, id.toString());
-		headers.putIfAbsent(MessageHeaders.TRACEPARENT,
-				traceparent((parent != null) ? parent.envelope().header(MessageHeaders.TRACEPARENT) : null));
+		// the trace of the message being handled, else of the work on this thread (a
+		// request)
+		headers.putIfAbsent(MessageHeaders.TRACEPARENT, traceparent(
+				(parent != null) ? parent.envelope().header(MessageHeaders.TRACEPARENT) : TraceContext.current()));
 		if (message.priority() != null) {
 			headers.put(MessageHeaders.PRIORITY, Integer.toString(message.priority()));
 		}

@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
 /**
- * Problem details, body size limits and Content-Type checks for every mqlab service.
+ * Problem details, body size limits, Content-Type checks and the trace context of
+ * requests for every mqlab service.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -30,6 +31,14 @@ public final class ServiceSupportAutoConfiguration {
 		FilterRegistrationBean<BodySizeLimitFilter> registration = new FilterRegistrationBean<>(
 				new BodySizeLimitFilter(maxBodyBytes, jsonMapper.getIfAvailable(JsonMapper::shared)));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<TraceparentFilter> traceparentFilter() {
+		FilterRegistrationBean<TraceparentFilter> registration = new FilterRegistrationBean<>(new TraceparentFilter());
+		// first, so that even a rejected request's log lines carry its trace
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}
 

@@ -42,7 +42,7 @@ class MirroredRequests {
 		OrderView order = OrderView.of(requested, PricingPolicy.price(requested.request()));
 		this.orders.save(new PricedOrder(order));
 		this.outbox.publish(this.topics.placed(), order.id().toString(), OrderPlaced.of(order));
-		logger.debug("Priced order " + order.id() + ": total " + order.total());
+		logger.info("Priced order " + order.id() + ": total " + order.total());
 	}
 
 }

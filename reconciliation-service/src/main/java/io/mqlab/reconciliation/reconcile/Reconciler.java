@@ -118,6 +118,9 @@ public class Reconciler {
 		if (!diffs.isEmpty()) {
 			logger.info("Order " + orderId + " mismatched on " + diffs.stream().map(FieldDiff::field).toList());
 		}
+		else {
+			logger.info("Order " + orderId + " matched");
+		}
 	}
 
 	/** Marks orders whose other side did not come within the grace period as missing. */

@@ -1,0 +1,10 @@
+package io.mqlab.logs;
+
+/** The log service on Kafka. */
+class KafkaLogServiceTests extends LogServiceTests {
+
+	KafkaLogServiceTests() {
+		super(TestBroker.of("kafka"));
+	}
+
+}

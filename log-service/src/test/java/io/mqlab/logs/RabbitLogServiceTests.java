@@ -1,0 +1,10 @@
+package io.mqlab.logs;
+
+/** The log service on RabbitMQ. */
+class RabbitLogServiceTests extends LogServiceTests {
+
+	RabbitLogServiceTests() {
+		super(TestBroker.of("rabbitmq"));
+	}
+
+}

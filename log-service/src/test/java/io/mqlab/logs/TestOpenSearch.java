@@ -1,0 +1,58 @@
+package io.mqlab.logs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The OpenSearch the tests use ({@code -Dmqlab.test.opensearch}, else the machine's on
+ * 127.0.0.1:9200), and plain HTTP searches to check what is in it independently of the
+ * service's own search API.
+ */
+final class TestOpenSearch {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private TestOpenSearch() {
+	}
+
+	static String url() {
+		return System.getProperty("mqlab.test.opensearch", "http://127.0.0.1:9200");
+	}
+
+	/** Searches after a refresh, so everything indexed so far is counted. */
+	static JsonNode search(String pattern, String body) {
+		try {
+			send("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", "");
+			return JsonMapper.shared()
+				.readTree(send("POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true", body));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String send(String method, String path, String body) throws IOException {
+		try {
+			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + path))
+				.method(method, HttpRequest.BodyPublishers.ofString(body))
+				.header("Content-Type", "application/json")
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() / 100 != 2) {
+				throw new IOException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+			}
+			return response.body();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+	}
+
+}
