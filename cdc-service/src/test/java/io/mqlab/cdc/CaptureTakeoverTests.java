@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.mqlab.cdc.capture.CaptureState;
+import io.mqlab.messaging.contract.TestBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

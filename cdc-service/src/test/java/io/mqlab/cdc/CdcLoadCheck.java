@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import org.junit.jupiter.api.Test;
+import io.mqlab.messaging.contract.TestBroker;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;

@@ -1,5 +1,7 @@
 package io.mqlab.cdc;
 
+import io.mqlab.messaging.contract.TestBroker;
+
 class PostgresCdcServiceTests extends CdcServiceTests {
 
 	PostgresCdcServiceTests() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

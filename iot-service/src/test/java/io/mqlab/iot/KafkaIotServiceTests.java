@@ -1,5 +1,7 @@
 package io.mqlab.iot;
 
+import io.mqlab.messaging.contract.TestBroker;
+
 class KafkaIotServiceTests extends IotServiceTests {
 
 	KafkaIotServiceTests() {

@@ -23,6 +23,7 @@ import java.util.UUID;
 import io.mqlab.logs.index.LogIndices;
 import io.mqlab.logs.index.Retention;
 import io.mqlab.logs.ship.LogShipper;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;
 import org.junit.jupiter.api.AfterAll;

@@ -15,6 +15,7 @@ import java.util.UUID;
 import io.mqlab.logs.index.LogIndices;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.mqlab.messaging.contract.TestBroker;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;

@@ -1,5 +1,7 @@
 package io.mqlab.logs;
 
+import io.mqlab.messaging.contract.TestBroker;
+
 /** The log service on Postgres. */
 class PostgresLogServiceTests extends LogServiceTests {
 

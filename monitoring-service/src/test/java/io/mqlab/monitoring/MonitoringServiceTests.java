@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.monitoring.metrics.MetricsSampled;
 import io.mqlab.monitoring.metrics.MetricsSampled.Sample;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,7 @@
 package io.mqlab.monitoring;
 
+import io.mqlab.messaging.contract.TestBroker;
+
 class RabbitMonitoringServiceTests extends MonitoringServiceTests {
 
 	RabbitMonitoringServiceTests() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.monitoring.metrics.MetricsSampled;
 import io.mqlab.monitoring.metrics.MetricsSampled.Sample;
 import org.junit.jupiter.api.AfterAll;

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.recommendation.simulate.Shop;
 import io.mqlab.recommendation.simulate.SimulatedClick;
 import org.junit.jupiter.api.Test;

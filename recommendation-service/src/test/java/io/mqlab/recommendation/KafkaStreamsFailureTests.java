@@ -15,6 +15,7 @@ import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
 import io.mqlab.messaging.contract.LocalBrokers;
 import io.mqlab.messaging.contract.TcpProxy;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.recommendation.click.ClickType;
 import io.mqlab.recommendation.click.Clicked;
 import org.junit.jupiter.api.AfterAll;

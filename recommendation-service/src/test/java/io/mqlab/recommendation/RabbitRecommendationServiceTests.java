@@ -1,5 +1,7 @@
 package io.mqlab.recommendation;
 
+import io.mqlab.messaging.contract.TestBroker;
+
 class RabbitRecommendationServiceTests extends RecommendationServiceTests {
 
 	RabbitRecommendationServiceTests() {

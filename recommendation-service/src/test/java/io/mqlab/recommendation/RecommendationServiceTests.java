@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Envelope;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.recommendation.click.ClickType;
 import io.mqlab.recommendation.click.Clicked;
 import io.mqlab.recommendation.simulate.Shop;

@@ -1,4 +1,4 @@
-package io.mqlab.monitoring;
+package io.mqlab.messaging.contract;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,7 +9,6 @@ import java.util.Map;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
-import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.kafka.ProxiedKafkaBroker;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -23,7 +22,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * machine's, shared with other test runs, so everything is named after the run. Where a
  * Docker engine runs, all are the run's containers instead ({@link TestBrokers}).
  */
-interface TestBroker extends AutoCloseable {
+public interface TestBroker extends AutoCloseable {
 
 	String backend();
 
@@ -47,7 +46,7 @@ interface TestBroker extends AutoCloseable {
 		};
 	}
 
-	/** The Redis that holds the rollups and alerts, on every backend. */
+	/** The Redis a service keeps its own state in (aggregates, rollups, last values). */
 	static Map<String, String> redisProperties() {
 		TestBrokers.Broker redis = TestBrokers.redis();
 		return Map.of("spring.data.redis.host", redis.host(), "spring.data.redis.port", Integer.toString(redis.port()));
