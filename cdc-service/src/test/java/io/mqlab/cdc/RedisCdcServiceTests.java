@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
+import io.mqlab.support.Http;
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;
 import org.junit.jupiter.api.Order;

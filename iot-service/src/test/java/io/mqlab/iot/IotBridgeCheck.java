@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.Test;
+import io.mqlab.support.Http;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;

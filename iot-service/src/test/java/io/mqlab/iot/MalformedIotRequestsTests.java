@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.support.Http;
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;
 import org.junit.jupiter.api.AfterAll;

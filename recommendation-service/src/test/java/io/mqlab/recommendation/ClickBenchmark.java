@@ -19,6 +19,7 @@ import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.recommendation.simulate.Shop;
 import io.mqlab.recommendation.simulate.SimulatedClick;
 import org.junit.jupiter.api.Test;
+import io.mqlab.support.Http;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;

@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.mqlab.messaging.contract.LocalBrokers;
 import io.mqlab.messaging.contract.TcpProxy;
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.support.Http;
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;
 import org.junit.jupiter.api.AfterAll;

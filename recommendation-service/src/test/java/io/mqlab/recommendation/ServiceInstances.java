@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.support.Http;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 

@@ -1,4 +1,4 @@
-package io.mqlab.iot;
+package io.mqlab.support;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -7,12 +7,15 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
-/** A small HTTP client for one instance: JSON in, status, content type and JSON out. */
-final class Http {
+/**
+ * A small HTTP client for one service instance in tests: JSON in, status, content type and
+ * JSON out. Error statuses are answers to assert on, not exceptions.
+ */
+public final class Http {
 
 	private final RestClient client;
 
-	Http(int port) {
+	public Http(int port) {
 		this.client = RestClient.builder()
 			.baseUrl("http://127.0.0.1:" + port)
 			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
@@ -20,7 +23,7 @@ final class Http {
 			.build();
 	}
 
-	Response post(String path, String json) {
+	public Response post(String path, String json) {
 		return this.client.post()
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -29,7 +32,14 @@ final class Http {
 					String.valueOf(response.getHeaders().getContentType()), read(response.getBody().readAllBytes())));
 	}
 
-	Response get(String path) {
+	public Response delete(String path) {
+		return this.client.delete()
+			.uri(path)
+			.exchange((request, response) -> new Response(response.getStatusCode().value(),
+					String.valueOf(response.getHeaders().getContentType()), read(response.getBody().readAllBytes())));
+	}
+
+	public Response get(String path) {
 		return this.client.get()
 			.uri(path)
 			.exchange((request, response) -> new Response(response.getStatusCode().value(),
@@ -45,7 +55,7 @@ final class Http {
 		}
 	}
 
-	record Response(int status, String contentType, JsonNode body) {
+	public record Response(int status, String contentType, JsonNode body) {
 
 	}
 
