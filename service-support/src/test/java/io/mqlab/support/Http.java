@@ -8,8 +8,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 /**
- * A small HTTP client for one service instance in tests: JSON in, status, content type and
- * JSON out. Error statuses are answers to assert on, not exceptions.
+ * A small HTTP client for one service instance in tests: JSON in, status, content type
+ * and JSON out. Error statuses are answers to assert on, not exceptions.
  */
 public final class Http {
 
