@@ -3,6 +3,7 @@ package io.mqlab.messaging;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,6 +26,12 @@ public final class Dispatcher {
 	private static final Log logger = LogFactory.getLog(Dispatcher.class);
 
 	private static final ThreadLocal<MessageContext> CURRENT = new ThreadLocal<>();
+
+	/**
+	 * The longest a delayed message that arrived before its due time (by this JVM's
+	 * clock) is held back here; beyond it, it is handled early and a warning says so.
+	 */
+	static final Duration MAX_HOLD = Duration.ofSeconds(5);
 
 	private final String topic;
 
@@ -78,6 +85,7 @@ public final class Dispatcher {
 		if (replayGroup != null && !replayGroup.equals(this.group)) {
 			return;
 		}
+		holdUntilDue(envelope);
 		Object payload;
 		try {
 			payload = this.handler.read(envelope);
@@ -114,6 +122,29 @@ public final class Dispatcher {
 			logger.warn("Dead-lettering message " + envelope.id() + " on " + this.topic + " for group " + this.group
 					+ " after " + attempt[0] + " attempt(s): " + LogText.of(cause));
 			deadLetter(deadLetters, envelope, cause, attempt[0]);
+		}
+	}
+
+	/**
+	 * A broker holds a delayed message by its own clock (RabbitMQ's queue TTLs, Erlang's
+	 * time correction), which can run a few milliseconds ahead of this JVM's over a long
+	 * delay: waiting out the difference keeps the promise that a message is never handled
+	 * before it is due.
+	 */
+	private void holdUntilDue(Envelope envelope) throws InterruptedException {
+		Instant due = envelope.deliverAt();
+		if (due == null) {
+			return;
+		}
+		Duration early = Duration.between(Instant.now(), due);
+		if (early.compareTo(MAX_HOLD) > 0) {
+			logger.warn("Message " + envelope.id() + " on " + this.topic + " arrived " + early.toMillis()
+					+ " ms before it is due (clocks apart?); holding it " + MAX_HOLD.toMillis() + " ms only");
+		}
+		long deadline = System.nanoTime() + Math.min(early.toNanos(), MAX_HOLD.toNanos());
+		for (long left = deadline - System.nanoTime(); left > 0
+				&& envelope.isPendingAt(Instant.now()); left = deadline - System.nanoTime()) {
+			TimeUnit.NANOSECONDS.sleep(left);
 		}
 	}
 
