@@ -1,0 +1,11 @@
+package io.mqlab.platform.faults;
+
+/** The short fault run ({@link FaultPlan#suite()}) in the default build. */
+class RabbitFaultRunTests extends RabbitFaultRunCheck {
+
+	@Override
+	protected FaultPlan plan() {
+		return FaultPlan.suite();
+	}
+
+}
