@@ -100,6 +100,9 @@ public class MqttBridge implements SmartLifecycle {
 				}
 			})
 			.buildAsync();
+		// once, before the first connection (a persistent session's queued messages come
+		// right after CONNACK), and kept across reconnections and restarts
+		this.client.publishes(MqttGlobalPublishFilter.ALL, this::received, true);
 		this.forwarded = Counter.builder("mqlab.iot.bridge.forwarded")
 			.description("Device messages the backend holds and Mosquitto got the acknowledgement of")
 			.register(meters);
@@ -121,9 +124,6 @@ public class MqttBridge implements SmartLifecycle {
 				return thread;
 			}))
 			.toList();
-		// before connecting: a persistent session's queued messages come right after
-		// CONNACK
-		this.client.publishes(MqttGlobalPublishFilter.ALL, this::received, true);
 		String root = this.mqtt.topicRoot();
 		String share = "$share/" + this.mqtt.shareGroup() + "/" + root + "/+/";
 		CompletableFuture<?> ready = this.client.connectWith()
