@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param thresholds readings over these limits raise a device alert (name to limit)
  * @param maxCommandTtl the longest command time to live
  * @param commandRetention how long a command is kept after it expired
+ * @param stateRebuildTimeout on Kafka, how long start-up reads the devices' last states
+ * back from the compacted state topic into Redis at most
  */
 @ConfigurationProperties("mqlab.iot")
 public record IotSettings(@DefaultValue Mqtt mqtt, @DefaultValue Topics topics, @DefaultValue("iot") String group,
@@ -32,7 +34,7 @@ public record IotSettings(@DefaultValue Mqtt mqtt, @DefaultValue Topics topics, 
 		@DefaultValue("32") int maxReadings, @DefaultValue("100000") int maxDevices,
 		@DefaultValue("200") int historySize, @DefaultValue("1024") int dedupeWindow,
 		@DefaultValue("temperature=80") Map<String, Double> thresholds, @DefaultValue("P1D") Duration maxCommandTtl,
-		@DefaultValue("P1D") Duration commandRetention) {
+		@DefaultValue("P1D") Duration commandRetention, @DefaultValue("60s") Duration stateRebuildTimeout) {
 
 	/**
 	 * The bridge's MQTT connection.

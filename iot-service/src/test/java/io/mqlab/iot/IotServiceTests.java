@@ -7,7 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -16,6 +22,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mqlab.iot.bridge.MqttBridge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +55,8 @@ abstract class IotServiceTests {
 
 	static final int READINGS = 25;
 
+	static final int STATEFUL = 6;
+
 	final String run = "iot" + UUID.randomUUID().toString().substring(0, 8);
 
 	final String root = this.run + "/devices";
@@ -55,6 +64,8 @@ abstract class IotServiceTests {
 	private final TestBroker broker;
 
 	private final List<TestDevice> devices = new CopyOnWriteArrayList<>();
+
+	private final Map<String, String> args = new LinkedHashMap<>();
 
 	private ConfigurableApplicationContext context;
 
@@ -66,7 +77,7 @@ abstract class IotServiceTests {
 
 	@BeforeAll
 	void start() {
-		Map<String, String> args = new LinkedHashMap<>();
+		Map<String, String> args = this.args;
 		args.put("spring.profiles.active", this.broker.backend());
 		args.put("server.port", "0");
 		args.put("spring.main.banner-mode", "off");
@@ -82,12 +93,38 @@ abstract class IotServiceTests {
 		args.put("mqlab.messaging.visibility-timeout", "5s");
 		args.putAll(TestBroker.redisProperties());
 		args.putAll(this.broker.properties(this.run));
+		startInstance();
+	}
+
+	private void startInstance() {
 		this.context = IotServiceApplication.builder()
-			.run(args.entrySet()
+			.run(this.args.entrySet()
 				.stream()
 				.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
 				.toArray(String[]::new));
 		this.api = new Http(((WebServerApplicationContext) this.context).getWebServer().getPort());
+	}
+
+	/**
+	 * Stops the instance (bridge, consumers and all, as a deployment does), runs what
+	 * happens while it is away, and starts it again with the same client id.
+	 */
+	void restart(Runnable whileStopped) {
+		this.context.close();
+		whileStopped.run();
+		startInstance();
+	}
+
+	ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	Http api() {
+		return this.api;
+	}
+
+	String topic(String name) {
+		return topics().get(name);
 	}
 
 	private Map<String, String> topics() {
@@ -116,7 +153,7 @@ abstract class IotServiceTests {
 		TestBroker.deleteRedisKeys(this.run + ":*");
 	}
 
-	private TestDevice device(String name) {
+	TestDevice device(String name) {
 		TestDevice device = new TestDevice(this.root, this.run + "-" + name);
 		this.devices.add(device);
 		return device;
@@ -237,6 +274,57 @@ abstract class IotServiceTests {
 		device.state(2, "1.2.2");
 		await().atMost(PATIENCE).until(() -> meters.counter("mqlab.iot.state", "outcome", "older").count() > older);
 		assertThat(this.api.get("/devices/" + device.id + "/state").body().get("seq").asLong()).isEqualTo(3);
+	}
+
+	/**
+	 * Devices keep reporting their state (each waits for Mosquitto's PUBACK) while the
+	 * bridge stops, with messages in flight, and starts again with the same session: what
+	 * Mosquitto acknowledged while the bridge was away, or had sent it without getting
+	 * its acknowledgement, comes through the session.
+	 */
+	@Test
+	void afterABridgeRestartTheLastStateOfEveryDeviceIsItsLastAcknowledged() {
+		List<TestDevice> fleet = IntStream.range(0, STATEFUL).mapToObj((i) -> device("r" + i).connect()).toList();
+		Map<String, AtomicLong> acknowledged = new ConcurrentHashMap<>();
+		fleet.forEach((device) -> acknowledged.put(device.id, new AtomicLong()));
+		AtomicBoolean reporting = new AtomicBoolean(true);
+		ExecutorService threads = Executors.newFixedThreadPool(fleet.size());
+		List<CompletableFuture<Void>> reporters = fleet.stream().map((device) -> CompletableFuture.runAsync(() -> {
+			for (long seq = 1; reporting.get(); seq++) {
+				device.state(seq, "3.0." + seq);
+				acknowledged.get(device.id).set(seq);
+				// paced: about 20 states a second per device
+				LockSupport.parkNanos(50_000_000L);
+			}
+		}, threads)).toList();
+		try {
+			// mid-stream: every device's state is coming through
+			await().atMost(PATIENCE).until(() -> fleet.stream().allMatch((device) -> stateSeq(device) >= 3));
+			MqttBridge bridge = this.context.getBean(MqttBridge.class);
+			bridge.stop();
+			// states Mosquitto acknowledged while no bridge was there
+			Map<String, Long> stopped = snapshot(acknowledged);
+			await().atMost(PATIENCE)
+				.until(() -> fleet.stream()
+					.allMatch((device) -> acknowledged.get(device.id).get() >= stopped.get(device.id) + 5));
+			bridge.start();
+			// and a few more since it is back
+			Map<String, Long> started = snapshot(acknowledged);
+			await().atMost(PATIENCE)
+				.until(() -> fleet.stream()
+					.allMatch((device) -> acknowledged.get(device.id).get() >= started.get(device.id) + 5));
+		}
+		finally {
+			reporting.set(false);
+			CompletableFuture.allOf(reporters.toArray(CompletableFuture[]::new)).join();
+			threads.shutdown();
+		}
+		for (TestDevice device : fleet) {
+			long last = acknowledged.get(device.id).get();
+			await().atMost(PATIENCE).untilAsserted(() -> assertThat(stateSeq(device)).as(device.id).isEqualTo(last));
+			assertThat(this.api.get("/devices/" + device.id + "/state").body().get("firmware").asString())
+				.isEqualTo("3.0." + last);
+		}
 	}
 
 	@Test
@@ -375,6 +463,20 @@ abstract class IotServiceTests {
 		Http.Response answer = this.api.get("/devices/" + device.id + "/commands/" + commandId);
 		assertThat(answer.status()).isEqualTo(200);
 		return answer.body();
+	}
+
+	private static Map<String, Long> snapshot(Map<String, AtomicLong> values) {
+		Map<String, Long> copy = new LinkedHashMap<>();
+		values.forEach((key, value) -> copy.put(key, value.get()));
+		return copy;
+	}
+
+	/**
+	 * The sequence number of the state the platform keeps for the device, -1 for none.
+	 */
+	long stateSeq(TestDevice device) {
+		Http.Response answer = this.api.get("/devices/" + device.id + "/state");
+		return (answer.status() == 200) ? answer.body().get("seq").asLong() : -1;
 	}
 
 	private JsonNode deviceView(TestDevice device) {

@@ -67,7 +67,12 @@ public class MqttBridge implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final Mqtt5AsyncClient client;
+	/**
+	 * A new client each start: one whose connection was closed with messages received and
+	 * not acknowledged keeps them at the head of its in-order acknowledgement queue, and
+	 * would never acknowledge anything again.
+	 */
+	private volatile Mqtt5AsyncClient client;
 
 	private final AtomicLong dropped = new AtomicLong(-1);
 
@@ -85,7 +90,19 @@ public class MqttBridge implements SmartLifecycle {
 		this.messages = new DeviceMessages(settings, json);
 		this.json = json;
 		this.clock = clock;
-		this.client = Mqtt5Client.builder()
+		this.forwarded = Counter.builder("mqlab.iot.bridge.forwarded")
+			.description("Device messages the backend holds and Mosquitto got the acknowledgement of")
+			.register(meters);
+		this.rejected = Counter.builder("mqlab.iot.bridge.rejected")
+			.description("Device messages rejected with a reason (oversize, malformed, unexpected topic)")
+			.register(meters);
+		Gauge.builder("mqlab.iot.broker.dropped", this.dropped, AtomicLong::get)
+			.description("Mosquitto's $SYS/broker/publish/messages/dropped since it started (-1 until known)")
+			.register(meters);
+	}
+
+	private Mqtt5AsyncClient newClient() {
+		return Mqtt5Client.builder()
 			.identifier(this.mqtt.clientId())
 			.serverHost(this.mqtt.host())
 			.serverPort(this.mqtt.port())
@@ -100,19 +117,12 @@ public class MqttBridge implements SmartLifecycle {
 				}
 			})
 			.buildAsync();
-		this.forwarded = Counter.builder("mqlab.iot.bridge.forwarded")
-			.description("Device messages the backend holds and Mosquitto got the acknowledgement of")
-			.register(meters);
-		this.rejected = Counter.builder("mqlab.iot.bridge.rejected")
-			.description("Device messages rejected with a reason (oversize, malformed, unexpected topic)")
-			.register(meters);
-		Gauge.builder("mqlab.iot.broker.dropped", this.dropped, AtomicLong::get)
-			.description("Mosquitto's $SYS/broker/publish/messages/dropped since it started (-1 until known)")
-			.register(meters);
 	}
 
 	@Override
 	public void start() {
+		Mqtt5AsyncClient client = newClient();
+		this.client = client;
 		this.running = true;
 		this.workers = IntStream.range(0, this.mqtt.workers())
 			.mapToObj((i) -> Executors.newSingleThreadExecutor((task) -> {
@@ -123,17 +133,17 @@ public class MqttBridge implements SmartLifecycle {
 			.toList();
 		// before connecting: a persistent session's queued messages come right after
 		// CONNACK
-		this.client.publishes(MqttGlobalPublishFilter.ALL, this::received, true);
+		client.publishes(MqttGlobalPublishFilter.ALL, this::received, true);
 		String root = this.mqtt.topicRoot();
 		String share = "$share/" + this.mqtt.shareGroup() + "/" + root + "/+/";
-		CompletableFuture<?> ready = this.client.connectWith()
+		CompletableFuture<?> ready = client.connectWith()
 			.cleanStart(false)
 			.sessionExpiryInterval(this.mqtt.sessionExpiry().toSeconds())
 			.restrictions()
 			.receiveMaximum(this.mqtt.receiveMaximum())
 			.applyRestrictions()
 			.send()
-			.thenCompose((connAck) -> this.client.subscribeWith()
+			.thenCompose((connAck) -> client.subscribeWith()
 				.addSubscription()
 				.topicFilter(share + "telemetry")
 				.qos(MqttQos.AT_LEAST_ONCE)
@@ -233,12 +243,16 @@ public class MqttBridge implements SmartLifecycle {
 	 * and Mosquitto discards it once it expired, also from an offline device's queue.
 	 */
 	CompletableFuture<Mqtt5PublishResult> send(CommandRequested command, Duration remaining) {
+		Mqtt5AsyncClient client = this.client;
+		if (client == null || !this.running) {
+			return CompletableFuture.failedFuture(new IllegalStateException("The MQTT bridge is not running"));
+		}
 		String device = this.mqtt.topicRoot() + "/" + command.deviceId();
 		Map<String, Object> body = new java.util.LinkedHashMap<>();
 		body.put("id", command.commandId());
 		body.put("name", command.name());
 		body.put("args", command.args());
-		return this.client.publishWith()
+		return client.publishWith()
 			.topic(device + "/commands")
 			.qos(MqttQos.AT_LEAST_ONCE)
 			.payload(this.json.writeValueAsBytes(body))
@@ -250,7 +264,8 @@ public class MqttBridge implements SmartLifecycle {
 	}
 
 	boolean connected() {
-		return this.client.getState().isConnected();
+		Mqtt5AsyncClient client = this.client;
+		return client != null && client.getState().isConnected();
 	}
 
 	/** Mosquitto's count of dropped messages, -1 until known. */

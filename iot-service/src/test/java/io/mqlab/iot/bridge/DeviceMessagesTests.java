@@ -26,7 +26,7 @@ class DeviceMessagesTests {
 			new IotSettings.Mqtt(true, "127.0.0.1", 1883, "b", "site/devices", "iot", Duration.ofHours(1), 100, 2,
 					Duration.ofSeconds(1)),
 			new IotSettings.Topics("t", "s", "st", "r", "rej", "c", "a"), "iot", "iot-bridge", 4, "iot", 100, 2, 10, 10,
-			10, Map.of("temperature", 80.0), Duration.ofDays(1), Duration.ofDays(1));
+			10, Map.of("temperature", 80.0), Duration.ofDays(1), Duration.ofDays(1), Duration.ofSeconds(60));
 
 	private final DeviceMessages messages = new DeviceMessages(this.settings, JsonMapper.shared());
 
