@@ -112,9 +112,11 @@ class CdcLagCheck {
 
 				System.out.printf(
 						"%n%s, sinks %s: %d single-row changes written in %d s (%.0f/s, asked %d/s);"
-								+ " %d published before the load%n",
+								+ " the capture published %.0f/s during the load (load average %.1f on %d cores)%n",
 						broker.backend(), sinkNames, written, seconds, written / (double) seconds, rate,
-						published - written);
+						publishedDuringLoad / (double) seconds,
+						java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+						Runtime.getRuntime().availableProcessors());
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				for (ProductSink sink : sinks) {
 					Timer lag = meters.get("cdc.sink.lag").tag("sink", sink.name()).timer();
