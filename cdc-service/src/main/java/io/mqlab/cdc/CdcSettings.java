@@ -92,10 +92,13 @@ public record CdcSettings(@DefaultValue("cdc.catalog.products") String topic, @D
 	 * @param url OpenSearch's address
 	 * @param index the index of the products
 	 * @param tombstoneTtl how long a deleted product's tombstone document stays
+	 * @param concurrency changes the sink writes at once (bounded by the topic's
+	 * partitions): they go to OpenSearch together, one bulk request, and OpenSearch's
+	 * per-request translog fsync, not the documents, sets this sink's pace
 	 */
 	public record Search(@DefaultValue("true") boolean enabled, @DefaultValue("cdc-search") String group,
 			@DefaultValue("http://127.0.0.1:9200") String url, @DefaultValue("products") String index,
-			@DefaultValue("7d") Duration tombstoneTtl) {
+			@DefaultValue("7d") Duration tombstoneTtl, @DefaultValue("16") int concurrency) {
 
 	}
 

@@ -23,10 +23,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * A catalog database of one test run ({@code cdc_<run>}) on the test PostgreSQL, migrated
  * with catalog-service's own Flyway migration (table, REPLICA IDENTITY FULL, publication,
- * grant), plus what the capture's role needs: the role {@code mqlab_cdc} (LOGIN
- * REPLICATION, created when missing), the heartbeat table in the publication, and a place
- * for the offsets table. Writes as catalog-service does (version + 1, updated_at), and
- * drops the run's slot and database at the end.
+ * the heartbeat table in it, grants), plus what the capture's role needs: the role
+ * {@code mqlab_cdc} (LOGIN REPLICATION, created when missing) and a place for the offsets
+ * table. Writes as catalog-service does (version + 1, updated_at), and drops the run's
+ * slot and database at the end.
  */
 final class CatalogDatabase implements AutoCloseable {
 
@@ -50,9 +50,6 @@ final class CatalogDatabase implements AutoCloseable {
 			.locations("classpath:db/catalog-service")
 			.load()
 			.migrate();
-		admin(this.name, "CREATE TABLE cdc_heartbeat (slot varchar(63) PRIMARY KEY, beat_at timestamptz NOT NULL)");
-		admin(this.name, "ALTER PUBLICATION catalog_products ADD TABLE cdc_heartbeat");
-		admin(this.name, "GRANT SELECT, INSERT, UPDATE ON cdc_heartbeat TO " + ROLE);
 		// Debezium's JDBC offset store creates its table
 		admin(this.name, "GRANT CREATE ON SCHEMA public TO " + ROLE);
 	}

@@ -48,7 +48,6 @@ class CdcLoadCheck {
 			args.put("mqlab.cdc.sinks.search.index", "products-" + run);
 			args.put("mqlab.cdc.sinks.search.url", TestSinks.opensearchUrl());
 			args.put("mqlab.cdc.sinks.replica.url", TestSinks.mariadbUrl("cdc_" + run));
-			args.put("mqlab.messaging.partitions", "4");
 			args.putAll(TestBroker.redisProperties());
 			args.putAll(broker.properties(run));
 			args.putAll(catalog.properties());

@@ -111,8 +111,10 @@ abstract class CdcServiceTests {
 		args.put("mqlab.cdc.sinks.search.index", index());
 		args.put("mqlab.cdc.sinks.search.url", TestSinks.opensearchUrl());
 		args.put("mqlab.cdc.sinks.replica.url", TestSinks.mariadbUrl(replicaDatabase()));
-		args.put("mqlab.messaging.partitions", "4");
 		args.put("mqlab.messaging.visibility-timeout", "5s");
+		// the slot moves on within a second or two of the catalog going idle (5 s in
+		// production)
+		args.put("mqlab.cdc.capture.heartbeat-interval", "1s");
 		args.putAll(TestBroker.redisProperties());
 		args.putAll(this.broker.properties(this.run));
 		args.putAll(this.catalog.properties());

@@ -55,13 +55,19 @@ class ProductApiTests {
 			.isEqualTo("f");
 		assertThat(this.jdbc.queryForList("SELECT tablename FROM pg_publication_tables WHERE pubname = ?", String.class,
 				"catalog_products"))
-			.containsExactly("products");
+			// and where the capture's heartbeat writes, so its slot moves on while
+			// products
+			// are idle
+			.containsExactlyInAnyOrder("products", "cdc_heartbeat");
 		// the capture's role (made by ./mqlab setup, cluster-wide: not the test's to
 		// create)
 		if (Boolean.TRUE.equals(this.jdbc
 			.queryForObject("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mqlab_cdc')", Boolean.class))) {
 			assertThat(this.jdbc.queryForObject("SELECT has_table_privilege('mqlab_cdc', 'products', 'SELECT')",
 					Boolean.class))
+				.isTrue();
+			assertThat(this.jdbc.queryForObject(
+					"SELECT has_table_privilege('mqlab_cdc', 'cdc_heartbeat', 'INSERT, UPDATE')", Boolean.class))
 				.isTrue();
 		}
 	}

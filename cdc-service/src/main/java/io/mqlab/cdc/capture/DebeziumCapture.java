@@ -127,7 +127,7 @@ class DebeziumCapture implements SmartLifecycle {
 				}
 				logger.info("Holding the capture lock of slot {}: capturing", this.settings.capture().slot());
 				this.state.phase(CaptureState.Phase.CAPTURING);
-				this.heartbeat.ensure();
+				this.heartbeat.check();
 				runEngineWhileLocked(poll);
 				if (this.running) {
 					this.state.phase(CaptureState.Phase.RESTARTING);

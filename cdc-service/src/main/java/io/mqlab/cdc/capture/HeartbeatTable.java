@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * The table Debezium's heartbeat writes to. It must be in the publication: pgoutput sends
- * nothing for a transaction that touches no published table, and then an idle catalog
- * never moves the slot on while other databases fill the WAL it retains.
+ * The table Debezium's heartbeat writes to, created by the catalog's migration. It must
+ * be in the publication: pgoutput sends nothing for a transaction that touches no
+ * published table, and then an idle catalog never moves the slot on while other databases
+ * fill the WAL it retains.
  */
 final class HeartbeatTable {
 
@@ -35,38 +36,28 @@ final class HeartbeatTable {
 	}
 
 	/**
-	 * Creates the table and adds it to the publication where this user may; otherwise
-	 * expects the catalog's migration (or an administrator) to have done it, and says so.
+	 * Checks that the table is there and in the publication, and says what is wrong when
+	 * not. The catalog's migration creates both ({@code V2__capture_heartbeat.sql}): the
+	 * schema has one owner, and the capture's role needs neither CREATE nor the
+	 * publication's ownership.
 	 */
-	void ensure() {
+	void check() {
 		String publication = this.source.settings().publication();
 		try {
-			this.source.jdbc()
-				.sql("CREATE TABLE IF NOT EXISTS " + this.table
-						+ " (slot varchar(63) PRIMARY KEY, beat_at timestamptz NOT NULL)")
-				.update();
+			Integer published = this.source.jdbc()
+				.sql("SELECT count(*) FROM pg_publication_tables WHERE pubname = ? AND tablename = ?")
+				.params(publication, this.table)
+				.query(Integer.class)
+				.single();
+			if (published == 0) {
+				logger.warn(
+						"The heartbeat table {} is not in publication {} (the catalog's migration V2 adds it): "
+								+ "while the catalog is idle the slot keeps the WAL other databases write",
+						this.table, publication);
+			}
 		}
 		catch (DataAccessException ex) {
-			logger.warn("Cannot create the heartbeat table {} ({}); create it with INSERT and UPDATE for the capture",
-					this.table, ex.getMostSpecificCause().getMessage());
-		}
-		Integer published = this.source.jdbc()
-			.sql("SELECT count(*) FROM pg_publication_tables WHERE pubname = ? AND tablename = ?")
-			.params(publication, this.table)
-			.query(Integer.class)
-			.single();
-		if (published == 0) {
-			try {
-				this.source.jdbc()
-					.sql("ALTER PUBLICATION " + Identifiers.require(publication) + " ADD TABLE " + this.table)
-					.update();
-			}
-			catch (DataAccessException ex) {
-				logger.warn(
-						"The heartbeat table {} is not in publication {} and this user cannot add it ({}): "
-								+ "while the catalog is idle the slot keeps the WAL other databases write",
-						this.table, publication, ex.getMostSpecificCause().getMessage());
-			}
+			logger.warn("Cannot check the heartbeat table {}: {}", this.table, ex.getMostSpecificCause().getMessage());
 		}
 	}
 

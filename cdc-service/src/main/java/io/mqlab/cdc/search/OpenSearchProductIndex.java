@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.cdc.CdcSettings;
 import io.mqlab.cdc.change.Product;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The search sink: the OpenSearch index of the products (full text over name and
- * description, keyword tags, numeric price). Every write carries the change's LSN as an
+ * description, keyword tags, numeric price). The listener threads' writes go out together
+ * through the bulk API ({@link BulkIndexer}), each carrying its change's LSN as an
  * external version, so OpenSearch itself rejects an older one (409); a delete writes a
  * tombstone document with its LSN (kept {@code tombstone-ttl}) rather than deleting, as
  * OpenSearch forgets a real delete's version after a minute.
@@ -41,10 +43,16 @@ public class OpenSearchProductIndex implements ProductSink {
 
 	private final SinkProgress progress;
 
+	private final BulkIndexer bulk;
+
 	OpenSearchProductIndex(OpenSearchClient client, JsonMapper json, CdcSettings settings, MeterRegistry meters) {
 		this.opensearch = new OpenSearchJson(client, json);
 		this.settings = settings.sinks().search();
 		this.progress = new SinkProgress(name(), meters);
+		this.bulk = new BulkIndexer(this.opensearch, json, index(), 1000,
+				DistributionSummary.builder("cdc.search.bulk.size")
+					.description("Changes in one bulk request of the search sink")
+					.register(meters));
 		createIndex();
 	}
 
@@ -78,8 +86,9 @@ public class OpenSearchProductIndex implements ProductSink {
 	}
 
 	@MessageListener(topic = "${mqlab.cdc.topic:cdc.catalog.products}",
-			group = "${mqlab.cdc.sinks.search.group:cdc-search}", concurrency = "${mqlab.cdc.sinks.concurrency:4}")
-	void on(ProductChanged change) {
+			group = "${mqlab.cdc.sinks.search.group:cdc-search}",
+			concurrency = "${mqlab.cdc.sinks.search.concurrency:16}")
+	void on(ProductChanged change) throws InterruptedException {
 		Map<String, Object> document = new LinkedHashMap<>();
 		if (change.deletes()) {
 			document.put("sku", change.sku());
@@ -100,13 +109,8 @@ public class OpenSearchProductIndex implements ProductSink {
 		}
 		document.put("lsn", change.lsn());
 		document.put("changedAt", Instant.now().toString());
-		OpenSearchJson.Answer answer = this.opensearch.send("PUT", "/" + index() + "/_doc/" + change.sku(),
-				Map.of("version", Long.toString(change.sinkVersion()), "version_type", "external"), document);
-		if (answer.status() != 409 && answer.status() / 100 != 2) {
-			throw new SearchUnavailableException(
-					"OpenSearch answered " + answer.status() + " for " + change.sku() + ": " + answer.body(), null);
-		}
-		this.progress.handled(change, answer.status() != 409);
+		boolean applied = this.bulk.index(change.sku(), change.sinkVersion(), document);
+		this.progress.handled(change, applied);
 	}
 
 	/**

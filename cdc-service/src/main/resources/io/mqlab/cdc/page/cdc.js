@@ -125,7 +125,7 @@ async function search(event) {
     text('search-total', result.total + ' found');
     const table = document.getElementById('results');
     table.querySelector('tbody').replaceChildren(...result.items.map((hit) => row([hit.product.sku, hit.product.name,
-      hit.product.price + ' ' + hit.product.currency, hit.product.tags.join(', '), String(hit.product.stock)])));
+      Number(hit.product.price).toFixed(2) + ' ' + hit.product.currency, hit.product.tags.join(', '), String(hit.product.stock)])));
     table.hidden = result.items.length === 0;
     showError('search-error', '');
   } catch (error) {
