@@ -331,7 +331,14 @@ abstract class LogServiceTests {
 			.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 		assertThat(response.statusCode()).isEqualTo(200);
 		List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-		Thread reader = new Thread(() -> response.body().forEach(events::add));
+		Thread reader = new Thread(() -> {
+			try {
+				response.body().forEach(events::add);
+			}
+			catch (java.io.UncheckedIOException ex) {
+				// closed by the test
+			}
+		});
 		reader.setDaemon(true);
 		reader.start();
 		try {
