@@ -167,7 +167,7 @@ abstract class LogServiceTests {
 		appendPlainTo("rotating.log", "rotating", 0, 100);
 		// the shipper must know the file before it is rotated away (as Filebeat must): a
 		// file renamed out of the globs before it was ever seen is not followed
-		await().atMost(PATIENCE).pollInterval(POLL).until(() -> indexedCount("rotating") > 0);
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> indexedCount("rotating") > 0);
 		// the last lines before the rotation are read through the handle still open
 		appendPlainTo("rotating.log", "rotating", 100, 150);
 		Files.move(this.dir.resolve("rotating.log"), this.dir.resolve("rotating.log.1"));
@@ -293,8 +293,9 @@ abstract class LogServiceTests {
 			// once
 			await().atMost(PATIENCE)
 				.pollInterval(POLL)
+				.ignoreExceptions()
 				.untilAsserted(() -> assertThat(shipper().shipped() - shippedBefore).isEqualTo(180));
-			await().atMost(PATIENCE).pollInterval(POLL).until(() -> retried() - retriedBefore >= 3);
+			await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> retried() - retriedBefore >= 3);
 			HttpResponse<String> search = get("/logs/search?service=plain");
 			assertThat(search.statusCode()).isEqualTo(503);
 			assertThat(search.headers().firstValue("Content-Type"))
@@ -345,6 +346,7 @@ abstract class LogServiceTests {
 			append("tailed.log", List.of("INFO wanted one", "INFO not this", "INFO wanted two"));
 			await().atMost(PATIENCE)
 				.pollInterval(POLL)
+				.ignoreExceptions()
 				.untilAsserted(() -> assertThat(
 						events.stream().filter((line) -> line.startsWith("data:") && line.contains("wanted")).count())
 					.isEqualTo(2));
@@ -361,7 +363,7 @@ abstract class LogServiceTests {
 	 * redelivered or re-shipped event would have raised it) and the total is the sum.
 	 */
 	private void awaitIndexed() {
-		await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> {
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
 			JsonNode counts = TestOpenSearch.search(indices().pattern(),
 					"{\"size\":0,\"track_total_hits\":true,\"aggs\":{\"s\":{\"terms\":{\"field\":\"service\",\"size\":50}}}}");
 			Map<String, Integer> indexed = new LinkedHashMap<>();

@@ -92,7 +92,7 @@ class ShipperCrashTests {
 		ConfigurableApplicationContext indexer = start(role("indexer"));
 		this.indices = indexer.getBean(LogIndices.class);
 		// the child ships: its first lines are indexed
-		await().atMost(PATIENCE).pollInterval(POLL).until(() -> total() >= SERVICES.size());
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= SERVICES.size());
 
 		AtomicBoolean writing = new AtomicBoolean(true);
 		Thread writer = new Thread(() -> {
@@ -107,14 +107,14 @@ class ShipperCrashTests {
 		}, "log-writer");
 		writer.start();
 		try {
-			await().atMost(PATIENCE).pollInterval(POLL).until(() -> total() >= 600);
+			await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 600);
 			this.child.destroyForcibly();
 			assertThat(this.child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			// 128 + 9: SIGKILL, the JVM ran no shutdown hook
 			assertThat(this.child.exitValue()).isEqualTo(137);
 			// the services go on writing while no shipper runs
 			int atKill = writtenSoFar();
-			await().atMost(PATIENCE).pollInterval(POLL).until(() -> writtenSoFar() >= atKill + 200);
+			await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> writtenSoFar() >= atKill + 200);
 		}
 		finally {
 			writing.set(false);
@@ -126,7 +126,7 @@ class ShipperCrashTests {
 
 		ConfigurableApplicationContext resumed = start(role("shipper"));
 		LogShipper shipper = resumed.getBean(LogShipper.class);
-		await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> {
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
 			JsonNode counts = TestOpenSearch.search(this.indices.pattern(),
 					"{\"size\":0,\"aggs\":{\"s\":{\"terms\":{\"field\":\"service\",\"size\":10}}}}");
 			Map<String, Integer> indexed = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,17 @@ import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,12 +44,14 @@ import static org.awaitility.Awaitility.await;
  * The log search page in a real browser, over log-service on Redis with the test
  * OpenSearch: the lines of three services shipped from files, then searched with the
  * query box, narrowed by a service facet, followed by a trace id across services, one
- * line's full JSON opened, and a new line arriving through the live tail. log-service
+ * line's full JSON opened, and a new line arriving through the live tail. Then one
+ * order's trace through the real migration services, found by its trace id. log-service
  * runs as a JVM of its own from its executable jar (its OpenSearch client brings Apache
  * HttpClient 5, which would change the HTTP client of the other platform tests), with its
  * topic, group, index prefix and files named after the run and removed after.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LogSearchPageTests {
 
 	static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -125,6 +134,7 @@ class LogSearchPageTests {
 	}
 
 	@Test
+	@Order(1)
 	void searchesFiltersFollowsATraceAndTailsLive() throws Exception {
 		Instant now = Instant.now();
 		append("order-service",
@@ -212,6 +222,56 @@ class LogSearchPageTests {
 		});
 		browser.screenshot("log-search");
 		assertThat(browser.consoleErrors()).isEmpty();
+	}
+
+	/**
+	 * One order through the three migration services (in this JVM, on Redis), their log
+	 * lines written as ECS JSON lines to a file per service in the shipped folder: the
+	 * trace of the order's request, carried by the messages' {@code traceparent}, is in
+	 * the lines of all three, and one search by that trace id finds them.
+	 */
+	@Test
+	@Order(2)
+	void oneTraceIdFindsTheLinesOfAnOrderInEveryService() throws Exception {
+		Platform platform = new Platform("redis");
+		try {
+			Map<String, String> redis = TestBroker.redisProperties();
+			platform.reconciliationService(redis);
+			platform.orderServiceNew(redis);
+			ConfigurableApplicationContext legacy = platform.orderService(redis);
+			// after the services started: each start resets the logging system
+			try (EcsFiles files = EcsFiles.attach(this.dir, Map.of("io.mqlab.ordernew.", "order-service-new",
+					"io.mqlab.order.", "order-service", "io.mqlab.reconciliation.", "reconciliation-service"))) {
+				String traceId = HexFormat.of().toHexDigits(UUID.randomUUID().getMostSignificantBits())
+						+ HexFormat.of().toHexDigits(UUID.randomUUID().getLeastSignificantBits());
+				HttpResponse<String> placed = this.http
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Platform.port(legacy) + "/orders"))
+						.header("Content-Type", "application/json")
+						.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+						.POST(HttpRequest.BodyPublishers.ofString(MigrationEndToEndTests.PLAIN))
+						.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+				assertThat(placed.headers().firstValue("traceparent"))
+					.hasValueSatisfying((traceparent) -> assertThat(traceparent).startsWith("00-" + traceId + "-"));
+				await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+					JsonNode found = this.api.get("/logs/search?traceId=" + traceId + "&size=50").body();
+					assertThat(found.path("services").propertyNames()).contains("order-service", "order-service-new",
+							"reconciliation-service");
+				});
+				JsonNode found = this.api.get("/logs/search?traceId=" + traceId + "&size=50").body();
+				List<String> messages = new ArrayList<>();
+				found.path("hits")
+					.forEach((hit) -> messages
+						.add(hit.path("service").asString() + ": " + hit.path("message").asString()));
+				assertThat(messages).anySatisfy((line) -> assertThat(line).startsWith("order-service: Placed order"))
+					.anySatisfy((line) -> assertThat(line).startsWith("order-service-new: Priced order"))
+					.anySatisfy((line) -> assertThat(line).startsWith("reconciliation-service: Order"));
+			}
+		}
+		finally {
+			platform.close();
+			RedisMigrationEndToEndTests.removeState(platform);
+		}
 	}
 
 	private List<String> rows() {
