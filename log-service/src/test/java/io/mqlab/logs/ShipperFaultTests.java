@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.mqlab.logs.index.LogIndices;
 import io.mqlab.logs.ship.LogShipper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mqlab.messaging.contract.TcpProxy;
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -39,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * only (the other backends' redelivery is the library's contract tests' subject); the
  * indexer runs in this JVM, the killed shipper in a child JVM.
  */
-class ShipperCrashTests {
+class ShipperFaultTests {
 
 	static final Duration PATIENCE = Duration.ofSeconds(90);
 
@@ -49,7 +52,7 @@ class ShipperCrashTests {
 
 	static final List<String> SERVICES = List.of("svc-a", "svc-b");
 
-	private final String run = "crash" + UUID.randomUUID().toString().substring(0, 8);
+	private final String run = "shipf" + UUID.randomUUID().toString().substring(0, 8);
 
 	private final TestBroker broker = TestBroker.of("redis");
 
@@ -126,15 +129,7 @@ class ShipperCrashTests {
 
 		ConfigurableApplicationContext resumed = start(role("shipper"));
 		LogShipper shipper = resumed.getBean(LogShipper.class);
-		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
-			JsonNode counts = TestOpenSearch.search(this.indices.pattern(),
-					"{\"size\":0,\"aggs\":{\"s\":{\"terms\":{\"field\":\"service\",\"size\":10}}}}");
-			Map<String, Integer> indexed = new LinkedHashMap<>();
-			for (JsonNode bucket : counts.path("aggregations").path("s").path("buckets")) {
-				indexed.put(bucket.path("key").asString(), bucket.path("doc_count").asInt());
-			}
-			assertThat(indexed).isEqualTo(this.written);
-		});
+		awaitIndexed();
 		// the new shipper started exactly where the checkpoints said
 		assertThat(shipper.shipped()).isEqualTo(total - checkpointed);
 		assertThat(total()).isEqualTo(total);
@@ -142,6 +137,58 @@ class ShipperCrashTests {
 		System.out.printf("%s: %d lines, the killed shipper had checkpointed %d; %d shipped twice (overwritten)%n",
 				this.run, total, checkpointed, twice);
 		assertThat(twice).isLessThanOrEqualTo(MAX_LINES);
+	}
+
+	@Test
+	void aBrokerOutageKeepsTheLinesInTheFilesUntilItIsBack() throws Exception {
+		this.dir = Files.createTempDirectory("log-outage-" + this.run);
+		ConfigurableApplicationContext indexer = start(role("indexer"));
+		this.indices = indexer.getBean(LogIndices.class);
+		TestBrokers.Broker redis = TestBrokers.redis();
+		try (TcpProxy proxy = new TcpProxy(redis.port())) {
+			Map<String, String> args = role("shipper");
+			args.put("spring.data.redis.host", "127.0.0.1");
+			args.put("spring.data.redis.port", Integer.toString(proxy.port()));
+			args.put("mqlab.messaging.publish-timeout", "1s");
+			args.put("mqlab.logs.shipper.retry-interval", "200ms");
+			ConfigurableApplicationContext shipper = start(args);
+			for (String service : SERVICES) {
+				append(service, 0, 100);
+			}
+			awaitIndexed();
+			proxy.cut();
+			for (String service : SERVICES) {
+				append(service, 100, 300);
+			}
+			MeterRegistry registry = shipper.getBean(MeterRegistry.class);
+			await().atMost(PATIENCE)
+				.pollInterval(POLL)
+				.until(() -> registry.get("mqlab.logs.ship.failures").counter().count() >= 3);
+			assertThat(total()).isEqualTo(200);
+			proxy.restore();
+			awaitIndexed();
+		}
+		int twice = shippedTwice(writtenSoFar());
+		System.out.printf("%s: broker outage, %d lines, %d shipped more than once (overwritten)%n", this.run,
+				writtenSoFar(), twice);
+		// only the batch being retried when the broker came back can have been taken
+		// twice
+		assertThat(twice).isLessThanOrEqualTo(MAX_LINES);
+	}
+
+	private void awaitIndexed() {
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
+			JsonNode counts = TestOpenSearch.search(this.indices.pattern(),
+					"{\"size\":0,\"track_total_hits\":true,\"aggs\":{\"s\":{\"terms\":{\"field\":\"service\",\"size\":10}}}}");
+			Map<String, Integer> indexed = new LinkedHashMap<>();
+			for (JsonNode bucket : counts.path("aggregations").path("s").path("buckets")) {
+				indexed.put(bucket.path("key").asString(), bucket.path("doc_count").asInt());
+			}
+			synchronized (this.written) {
+				assertThat(indexed).isEqualTo(this.written);
+			}
+			assertThat(counts.path("hits").path("total").path("value").asInt()).isEqualTo(writtenSoFar());
+		});
 	}
 
 	/** Documents written more than once (a version above 1). */
@@ -213,7 +260,7 @@ class ShipperCrashTests {
 		Map<String, String> args = role("shipper");
 		args.put("logging.level.root", "WARN");
 		command.addAll(List.of(commandLine(args)));
-		Path log = Path.of("target", "shipper-crash-" + this.run + ".log");
+		Path log = Path.of("target", "shipper-killed-" + this.run + ".log");
 		Files.createDirectories(log.getParent());
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
