@@ -45,6 +45,17 @@ final class TestOpenSearch {
 		}
 	}
 
+	/** Searches without a refresh: what the index's own refresh has made searchable. */
+	static JsonNode searchAsIs(String pattern, String body) {
+		try {
+			return JsonMapper.shared()
+				.readTree(send("POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true", body));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	private static String send(String method, String path, String body) throws IOException {
 		try {
 			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + path))
