@@ -37,8 +37,8 @@ final class EcsFiles extends AppenderBase<ILoggingEvent> implements AutoCloseabl
 	}
 
 	/**
-	 * Starts writing the lines of each package's loggers to its service's file (the first
-	 * package that matches wins, so name the longer ones first).
+	 * Starts writing the lines of each package's loggers to its service's file; give the
+	 * packages with their trailing dot, so that none contains another.
 	 */
 	static EcsFiles attach(Path dir, Map<String, String> servicesByPackage) {
 		EcsFiles files = new EcsFiles(dir, servicesByPackage);
