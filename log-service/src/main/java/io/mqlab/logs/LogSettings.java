@@ -63,8 +63,14 @@ public record LogSettings(@DefaultValue("logs") String topic, @DefaultValue("log
 	/**
 	 * @param enabled whether this instance indexes
 	 * @param group the consumer group of the indexers
+	 * @param maxAttempts how often a batch is tried (OpenSearch down, items it could not
+	 * take yet) before it is dead-lettered with the reason
+	 * @param initialDelay the wait before the first retry of a batch
+	 * @param maxDelay the longest wait between retries (the backoff doubles up to it)
 	 */
-	public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("log-indexer") String group) {
+	public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("log-indexer") String group,
+			@DefaultValue("50") int maxAttempts, @DefaultValue("500ms") Duration initialDelay,
+			@DefaultValue("15s") Duration maxDelay) {
 
 	}
 
@@ -74,9 +80,13 @@ public record LogSettings(@DefaultValue("logs") String topic, @DefaultValue("log
 	 * @param maxTails live tails served at once
 	 * @param tailBatch the most lines one tail sends per poll; more are counted as
 	 * dropped
+	 * @param tailInterval how often a live tail asks the index for new lines
+	 * @param tailLag how far behind the present a live tail reads: the index's refresh
+	 * interval (1 s), and margin
 	 */
 	public record Search(@DefaultValue("true") boolean enabled, @DefaultValue("500") int maxSize,
-			@DefaultValue("20") int maxTails, @DefaultValue("200") int tailBatch) {
+			@DefaultValue("20") int maxTails, @DefaultValue("200") int tailBatch,
+			@DefaultValue("1s") Duration tailInterval, @DefaultValue("2s") Duration tailLag) {
 
 	}
 

@@ -20,9 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.logs.index.LogIndices;
 import io.mqlab.logs.index.Retention;
 import io.mqlab.logs.ship.LogShipper;
+import io.mqlab.messaging.contract.TcpProxy;
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.support.MalformedRequests;
 import io.mqlab.support.MalformedRequests.Endpoint;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,15 +51,23 @@ import static org.awaitility.Awaitility.await;
  * The log service end to end on one backend, all roles in one instance, with real
  * OpenSearch: files written by several services (one rotated mid-stream, one ending in a
  * multi-line stack trace) arrive in the index exactly once, a restart from the
- * checkpoints ships nothing twice, the search API answers over them, and retention
- * deletes old days. The run has its own topic, group, index prefix and files, removed
- * afterwards. One subclass per backend.
+ * checkpoints ships nothing twice, an OpenSearch outage (the instance reaches OpenSearch
+ * through a proxy the test cuts) loses nothing, the search API answers over them, and
+ * retention deletes old days. The run has its own topic, group, index prefix and files,
+ * removed afterwards. One subclass per backend.
+ * <p>
+ * Kept fast: one instance for the class (restarted once, by the test that is about
+ * restarts), the shipper, the indexer's retries and the tail on short intervals, and
+ * Awaitility polling every 100 ms; the test's own reads of the index refresh it first, so
+ * none waits for the index's refresh interval.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class LogServiceTests {
 
 	static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	static final Duration POLL = Duration.ofMillis(100);
 
 	static final JsonMapper JSON = JsonMapper.shared();
 
@@ -69,6 +81,9 @@ abstract class LogServiceTests {
 
 	private ConfigurableApplicationContext context;
 
+	/** The instance's way to OpenSearch, cut by the outage test. */
+	private TcpProxy opensearch;
+
 	private final Map<String, Integer> written = new LinkedHashMap<>();
 
 	LogServiceTests(TestBroker broker) {
@@ -78,6 +93,7 @@ abstract class LogServiceTests {
 	@BeforeAll
 	void start() throws IOException {
 		this.dir = Files.createTempDirectory("log-service-" + this.run);
+		this.opensearch = new TcpProxy(TestOpenSearch.port());
 		this.context = startInstance();
 	}
 
@@ -94,6 +110,7 @@ abstract class LogServiceTests {
 			}
 		}
 		finally {
+			this.opensearch.close();
 			this.broker.removeState(this.run, Map.of(topic(), group()));
 			this.broker.close();
 		}
@@ -108,11 +125,17 @@ abstract class LogServiceTests {
 		args.put("mqlab.logs.topic", topic());
 		args.put("mqlab.logs.indexer.group", group());
 		args.put("mqlab.logs.index-prefix", "t-logs-" + this.run + "-");
-		args.put("mqlab.logs.opensearch.url", TestOpenSearch.url());
+		args.put("mqlab.logs.opensearch.url", "http://127.0.0.1:" + this.opensearch.port());
+		args.put("mqlab.metrics.agent.enabled", "false");
+		args.put("mqlab.logs.indexer.initial-delay", "100ms");
+		args.put("mqlab.logs.indexer.max-delay", "500ms");
+		args.put("mqlab.logs.search.tail-interval", "200ms");
+		args.put("mqlab.logs.search.tail-lag", "1500ms");
 		args.put("mqlab.logs.shipper.source", "host-" + this.run);
 		args.put("mqlab.logs.shipper.paths", this.dir.resolve("*.log").toString());
 		args.put("mqlab.logs.shipper.checkpoints", this.dir.resolve("shipper/checkpoints.json").toString());
-		args.put("mqlab.logs.shipper.poll-interval", "100ms");
+		args.put("mqlab.logs.shipper.poll-interval", "50ms");
+		args.put("mqlab.logs.shipper.retry-interval", "200ms");
 		args.put("mqlab.logs.shipper.multiline-timeout", "300ms");
 		args.put("mqlab.logs.shipper.close-after", "1s");
 		args.put("mqlab.logs.shipper.max-lines", "100");
@@ -145,7 +168,7 @@ abstract class LogServiceTests {
 		appendPlainTo("rotating.log", "rotating", 0, 100);
 		// the shipper must know the file before it is rotated away (as Filebeat must): a
 		// file renamed out of the globs before it was ever seen is not followed
-		await().atMost(PATIENCE).until(() -> indexedCount("rotating") > 0);
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> indexedCount("rotating") > 0);
 		// the last lines before the rotation are read through the handle still open
 		appendPlainTo("rotating.log", "rotating", 100, 150);
 		Files.move(this.dir.resolve("rotating.log"), this.dir.resolve("rotating.log.1"));
@@ -222,6 +245,16 @@ abstract class LogServiceTests {
 			assertThat(get("/logs/search?q=" + enc(q)).statusCode()).as(q).isEqualTo(200);
 		}
 		assertThat(get("/logs/tail?size=3").statusCode()).isEqualTo(400);
+	}
+
+	/**
+	 * Hundreds of malformed requests, none answered with a 5xx. The search API reads only
+	 * OpenSearch, whatever the backend, so this runs on one backend.
+	 */
+	@Test
+	@Order(3)
+	@EnabledIf("fuzzesTheSearchApi")
+	void malformedSearchesNeverFailWith5xx() throws Exception {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
 		List<MalformedRequests.Answer> answers = MalformedRequests.send(port,
 				List.of(Endpoint.get("/logs/search", Map.of(),
@@ -232,7 +265,7 @@ abstract class LogServiceTests {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void thePageIsServedAtTheRoot() throws Exception {
 		HttpResponse<String> page = get("/");
 		assertThat(page.statusCode()).isEqualTo(200);
@@ -251,8 +284,44 @@ abstract class LogServiceTests {
 		assertThat(shipper().shipped()).isEqualTo(120);
 	}
 
+	/**
+	 * OpenSearch unreachable for the instance (connections reset, new ones refused) while
+	 * lines are shipped: the indexer fails and retries its batches, the search API says
+	 * 503 rather than 500, and once OpenSearch is back every line is indexed exactly once
+	 * (no document above version 1: the batches that failed never reached the index).
+	 */
 	@Test
 	@Order(5)
+	void anOpenSearchOutageLosesNothing() throws Exception {
+		long shippedBefore = shipper().shipped();
+		double retriedBefore = retried();
+		int plainBefore = this.written.get("plain");
+		this.opensearch.cut();
+		try {
+			appendJson("svc-json", 400, 500, Instant.now().minusSeconds(200));
+			appendPlain(220, 300);
+			// every line is in the broker, and the indexer tried (and failed) more than
+			// once
+			await().atMost(PATIENCE)
+				.pollInterval(POLL)
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(shipper().shipped() - shippedBefore).isEqualTo(180));
+			await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> retried() - retriedBefore >= 3);
+			HttpResponse<String> search = get("/logs/search?service=plain");
+			assertThat(search.statusCode()).isEqualTo(503);
+			assertThat(search.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(indexedCount("plain")).isEqualTo(plainBefore);
+		}
+		finally {
+			this.opensearch.restore();
+		}
+		awaitIndexed();
+		assertThat(deadLettered()).isZero();
+	}
+
+	@Test
+	@Order(6)
 	void retentionDeletesOldDays() throws Exception {
 		LogIndices indices = indices();
 		OpenSearchClient client = this.context.getBean(OpenSearchClient.class);
@@ -264,7 +333,7 @@ abstract class LogServiceTests {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void theLiveTailSendsNewLinesThatMatch() throws Exception {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
 		HttpResponse<java.util.stream.Stream<String>> response = this.http
@@ -274,12 +343,21 @@ abstract class LogServiceTests {
 			.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 		assertThat(response.statusCode()).isEqualTo(200);
 		List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-		Thread reader = new Thread(() -> response.body().forEach(events::add));
+		Thread reader = new Thread(() -> {
+			try {
+				response.body().forEach(events::add);
+			}
+			catch (java.io.UncheckedIOException ex) {
+				// closed by the test
+			}
+		});
 		reader.setDaemon(true);
 		reader.start();
 		try {
 			append("tailed.log", List.of("INFO wanted one", "INFO not this", "INFO wanted two"));
 			await().atMost(PATIENCE)
+				.pollInterval(POLL)
+				.ignoreExceptions()
 				.untilAsserted(() -> assertThat(
 						events.stream().filter((line) -> line.startsWith("data:") && line.contains("wanted")).count())
 					.isEqualTo(2));
@@ -296,7 +374,7 @@ abstract class LogServiceTests {
 	 * redelivered or re-shipped event would have raised it) and the total is the sum.
 	 */
 	private void awaitIndexed() {
-		await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
 			JsonNode counts = TestOpenSearch.search(indices().pattern(),
 					"{\"size\":0,\"track_total_hits\":true,\"aggs\":{\"s\":{\"terms\":{\"field\":\"service\",\"size\":50}}}}");
 			Map<String, Integer> indexed = new LinkedHashMap<>();
@@ -318,6 +396,30 @@ abstract class LogServiceTests {
 			}
 		}
 		assertThat(raised).isEmpty();
+	}
+
+	boolean fuzzesTheSearchApi() {
+		return "redis".equals(this.broker.backend());
+	}
+
+	private double retried() {
+		return this.context.getBean(MeterRegistry.class)
+			.find("mqlab.messages.retried")
+			.tag("group", group())
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
+	}
+
+	private double deadLettered() {
+		return this.context.getBean(MeterRegistry.class)
+			.find("mqlab.messages.dead.lettered")
+			.tag("group", group())
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	private int indexedCount(String service) {

@@ -7,13 +7,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import io.mqlab.messaging.contract.TestBrokers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The OpenSearch the tests use ({@code -Dmqlab.test.opensearch}, else the machine's on
- * 127.0.0.1:9200), and plain HTTP searches to check what is in it independently of the
- * service's own search API.
+ * The OpenSearch the tests use ({@code -Dmqlab.test.opensearch}, else
+ * {@link TestBrokers#opensearch()}: the machine's on 127.0.0.1:9200, or a container), and
+ * plain HTTP searches to check what is in it independently of the service's own search
+ * API.
  */
 final class TestOpenSearch {
 
@@ -23,13 +25,29 @@ final class TestOpenSearch {
 	}
 
 	static String url() {
-		return System.getProperty("mqlab.test.opensearch", "http://127.0.0.1:9200");
+		return System.getProperty("mqlab.test.opensearch", "http://" + TestBrokers.opensearch().address());
+	}
+
+	/** Its port (a proxy on loopback forwards to it). */
+	static int port() {
+		return URI.create(url()).getPort();
 	}
 
 	/** Searches after a refresh, so everything indexed so far is counted. */
 	static JsonNode search(String pattern, String body) {
 		try {
 			send("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", "");
+			return JsonMapper.shared()
+				.readTree(send("POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true", body));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Searches without a refresh: what the index's own refresh has made searchable. */
+	static JsonNode searchAsIs(String pattern, String body) {
+		try {
 			return JsonMapper.shared()
 				.readTree(send("POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true", body));
 		}

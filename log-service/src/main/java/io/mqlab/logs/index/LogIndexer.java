@@ -65,7 +65,9 @@ public class LogIndexer {
 	}
 
 	@MessageListener(topic = "${mqlab.logs.topic:logs}", group = "${mqlab.logs.indexer.group:log-indexer}",
-			maxAttempts = "${mqlab.logs.indexer.max-attempts:50}", initialDelay = "500ms", maxDelay = "15s")
+			maxAttempts = "${mqlab.logs.indexer.max-attempts:50}",
+			initialDelay = "${mqlab.logs.indexer.initial-delay:500ms}",
+			maxDelay = "${mqlab.logs.indexer.max-delay:15s}")
 	public void on(LinesShipped batch) throws IOException {
 		if (batch.lines().isEmpty()) {
 			return;

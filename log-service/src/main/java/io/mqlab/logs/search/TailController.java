@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,21 +34,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /logs/tail}: the lines indexed from now on that match, as server-sent events
- * ({@code line}). Each tail asks the index once a second for the lines indexed since it
- * last asked (by {@code indexedAt}, a little behind the present so that the index has
- * made them searchable, whichever indexer wrote them) and sends at most
+ * ({@code line}). Each tail asks the index every {@code mqlab.logs.search.tail-interval}
+ * (1 s) for the lines indexed since it last asked (by {@code indexedAt},
+ * {@code mqlab.logs.search.tail-lag} behind the present so that the index has made them
+ * searchable, whichever indexer wrote them) and sends at most
  * {@code mqlab.logs.search.tail-batch} of them; when more matched, it sends a
  * {@code dropped} event with how many it left out, and the running total, rather than
- * falling behind without a word.
+ * falling behind without a word. Open tails are completed when the application stops,
+ * before the web server's graceful shutdown, which would otherwise wait for them.
  */
 @RestController
 @ConditionalOnProperty(name = "mqlab.logs.search.enabled", matchIfMissing = true)
-class TailController {
-
-	/**
-	 * How far behind the present a tail reads: the index's refresh interval, and margin.
-	 */
-	static final Duration LAG = Duration.ofSeconds(2);
+class TailController implements SmartLifecycle {
 
 	private final OpenSearchJson opensearch;
 
@@ -60,6 +60,10 @@ class TailController {
 	});
 
 	private final AtomicInteger open = new AtomicInteger();
+
+	private final Set<Tail> tails = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
 
 	TailController(OpenSearchJson opensearch, LogIndices indices, LogSettings settings) {
 		this.opensearch = opensearch;
@@ -93,16 +97,40 @@ class TailController {
 			this.open.decrementAndGet();
 			throw new java.io.UncheckedIOException(ex);
 		}
-		Tail tail = new Tail(query, emitter, Instant.now().minus(LAG));
-		tail.future = this.executor.scheduleWithFixedDelay(tail::poll, 0, 1, TimeUnit.SECONDS);
+		Tail tail = new Tail(query, emitter, Instant.now().minus(this.settings.search().tailLag()));
+		this.tails.add(tail);
+		long interval = this.settings.search().tailInterval().toMillis();
+		tail.future = this.executor.scheduleWithFixedDelay(tail::poll, 0, interval, TimeUnit.MILLISECONDS);
 		emitter.onCompletion(tail::stop);
 		emitter.onTimeout(tail::stop);
 		emitter.onError((ex) -> tail.stop());
 		return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Completes every open tail (the clients see the stream end and may reconnect to
+	 * another instance).
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (Tail tail : List.copyOf(this.tails)) {
+			tail.stop();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
 	@PreDestroy
-	void stop() {
+	void shutdownExecutor() {
 		this.executor.shutdownNow();
 	}
 
@@ -127,7 +155,7 @@ class TailController {
 		}
 
 		void poll() {
-			Instant until = Instant.now().minus(LAG);
+			Instant until = Instant.now().minus(TailController.this.settings.search().tailLag());
 			try {
 				JsonNode answer = TailController.this.opensearch.search(TailController.this.indices.pattern(),
 						body(until));
@@ -183,6 +211,7 @@ class TailController {
 			}
 			this.stopped = true;
 			TailController.this.open.decrementAndGet();
+			TailController.this.tails.remove(this);
 			if (this.future != null) {
 				this.future.cancel(false);
 			}
