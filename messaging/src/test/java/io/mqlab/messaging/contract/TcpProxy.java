@@ -9,12 +9,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A TCP proxy in front of a real broker, so a test can make the broker unreachable for
  * one client (connections reset, new ones refused) and bring it back on the same port.
  */
 public final class TcpProxy implements AutoCloseable {
+
+	/** Above RabbitMQ's distribution port (25672), below the ephemeral range. */
+	private static final int FIRST_PORT = 26000;
+
+	private static final int LAST_PORT = 32700;
 
 	private final int targetPort;
 
@@ -38,13 +44,25 @@ public final class TcpProxy implements AutoCloseable {
 		restore();
 	}
 
-	private static int freePort() {
-		try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			return probe.getLocalPort();
+	/**
+	 * A free loopback port below the kernel's ephemeral range (32768 and up by default).
+	 * A port that a cut proxy, or a broker or service being restarted, leaves free for a
+	 * moment is then not handed to some process's outgoing connection meanwhile (which
+	 * happened with ports from {@code new ServerSocket(0)} when several test JVMs ran).
+	 */
+	public static int freePort() {
+		for (int attempt = 0; attempt < 500; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
+			try (ServerSocket probe = new ServerSocket()) {
+				probe.setReuseAddress(true);
+				probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+				return port;
+			}
+			catch (IOException taken) {
+				// another one
+			}
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		throw new IllegalStateException("No free port between " + FIRST_PORT + " and " + LAST_PORT);
 	}
 
 	public int port() {

@@ -1,8 +1,5 @@
 package io.mqlab.messaging.contract;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -452,12 +449,7 @@ public final class TestBrokers {
 	}
 
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TcpProxy.freePort();
 	}
 
 }

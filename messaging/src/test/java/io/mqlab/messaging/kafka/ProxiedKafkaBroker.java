@@ -1,9 +1,5 @@
 package io.mqlab.messaging.kafka;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-
 import io.mqlab.messaging.contract.TcpProxy;
 import io.mqlab.messaging.contract.TestBrokers;
 import kafka.server.BrokerServer;
@@ -95,12 +91,7 @@ public final class ProxiedKafkaBroker implements AutoCloseable {
 	}
 
 	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TcpProxy.freePort();
 	}
 
 }

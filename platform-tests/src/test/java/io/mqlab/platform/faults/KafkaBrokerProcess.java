@@ -3,8 +3,6 @@ package io.mqlab.platform.faults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,12 +137,7 @@ final class KafkaBrokerProcess implements AutoCloseable {
 	}
 
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TcpProxy.freePort();
 	}
 
 }
