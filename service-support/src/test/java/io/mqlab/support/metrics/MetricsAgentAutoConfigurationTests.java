@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.autoconfigure.MessagingAutoConfiguration;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class MetricsAgentAutoConfigurationTests {
 
 	@AfterEach
 	void removeKeys() {
-		RedisKeys.delete(this.run + "*");
+		TestBroker.deleteRedisKeys(this.run + "*");
 	}
 
 	@Test

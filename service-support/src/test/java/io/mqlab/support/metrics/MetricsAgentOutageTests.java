@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.TcpProxy;
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +69,7 @@ class MetricsAgentOutageTests {
 		if (this.proxy != null) {
 			this.proxy.close();
 		}
-		RedisKeys.delete(this.run + "*");
+		TestBroker.deleteRedisKeys(this.run + "*");
 	}
 
 	@Test

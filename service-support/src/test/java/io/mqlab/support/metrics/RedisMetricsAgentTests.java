@@ -2,6 +2,7 @@ package io.mqlab.support.metrics;
 
 import java.util.Map;
 
+import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
 
 class RedisMetricsAgentTests extends MetricsAgentTests {
@@ -15,7 +16,7 @@ class RedisMetricsAgentTests extends MetricsAgentTests {
 
 	@Override
 	void removeState() {
-		RedisKeys.delete(this.run + "*");
+		TestBroker.deleteRedisKeys(this.run + "*");
 	}
 
 }
