@@ -143,7 +143,7 @@ public final class Dispatcher {
 		}
 		long deadline = System.nanoTime() + Math.min(early.toNanos(), MAX_HOLD.toNanos());
 		for (long left = deadline - System.nanoTime(); left > 0
-				&& envelope.isPendingAt(Instant.now()); left = deadline - System.nanoTime()) {
+				&& due.isAfter(Instant.now()); left = deadline - System.nanoTime()) {
 			TimeUnit.NANOSECONDS.sleep(left);
 		}
 	}
