@@ -71,12 +71,7 @@ class CaptureKillTests {
 			}
 		}
 		finally {
-			for (String group : List.of("cdc-cache", "cdc-search", "cdc-replica")) {
-				this.broker.removeState(this.run, Map.of(topic(), group));
-			}
-			TestBroker.deleteRedisKeys("cdc-" + this.run + ":*");
-			TestSinks.deleteIndex(index());
-			TestSinks.dropMariaDbDatabase(replicaDatabase());
+			TestSinks.removeRun(this.broker, this.run);
 		}
 	}
 

@@ -110,13 +110,8 @@ class CdcLoadCheck {
 			}
 		}
 		finally {
-			for (String group : List.of("cdc-cache", "cdc-search", "cdc-replica")) {
-				broker.removeState(run, Map.of("cdc-" + run, group));
-			}
+			TestSinks.removeRun(broker, run);
 			broker.close();
-			TestBroker.deleteRedisKeys("cdc-" + run + ":*");
-			TestSinks.deleteIndex("products-" + run);
-			TestSinks.dropMariaDbDatabase("cdc_" + run);
 		}
 	}
 

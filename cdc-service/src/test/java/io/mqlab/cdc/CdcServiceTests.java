@@ -133,13 +133,8 @@ abstract class CdcServiceTests {
 			}
 		}
 		finally {
-			for (String group : List.of("cdc-cache", "cdc-search", "cdc-replica")) {
-				this.broker.removeState(this.run, Map.of(topic(), group));
-			}
+			TestSinks.removeRun(this.broker, this.run);
 			this.broker.close();
-			TestBroker.deleteRedisKeys("cdc-" + this.run + ":*");
-			TestSinks.deleteIndex(index());
-			TestSinks.dropMariaDbDatabase(replicaDatabase());
 		}
 	}
 

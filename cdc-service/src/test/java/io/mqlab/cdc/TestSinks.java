@@ -8,6 +8,10 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import io.mqlab.messaging.contract.TestBroker;
 
 /**
  * The sinks' servers for the tests: the machine's OpenSearch and MariaDB (overridable
@@ -17,6 +21,20 @@ import java.sql.SQLException;
 final class TestSinks {
 
 	private TestSinks() {
+	}
+
+	/**
+	 * Removes what a run of cdc-service wrote: the sink groups' state on the broker
+	 * (topic {@code cdc-<run>}), its Redis keys, index {@code products-<run>} and MariaDB
+	 * database {@code cdc_<run>}.
+	 */
+	static void removeRun(TestBroker broker, String run) {
+		for (String group : List.of("cdc-cache", "cdc-search", "cdc-replica")) {
+			broker.removeState(run, Map.of("cdc-" + run, group));
+		}
+		TestBroker.deleteRedisKeys("cdc-" + run + ":*");
+		deleteIndex("products-" + run);
+		dropMariaDbDatabase("cdc_" + run);
 	}
 
 	static String opensearchUrl() {
