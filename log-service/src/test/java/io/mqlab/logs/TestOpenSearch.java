@@ -35,10 +35,16 @@ final class TestOpenSearch {
 
 	/** Searches after a refresh, so everything indexed so far is counted. */
 	static JsonNode search(String pattern, String body) {
+		return search(url(), pattern, body);
+	}
+
+	/** Searches another node (a test's own) after a refresh. */
+	static JsonNode search(String url, String pattern, String body) {
 		try {
-			send("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", "");
+			send(url, "POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", "");
 			return JsonMapper.shared()
-				.readTree(send("POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true", body));
+				.readTree(send(url, "POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true",
+						body));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -49,16 +55,18 @@ final class TestOpenSearch {
 	static JsonNode searchAsIs(String pattern, String body) {
 		try {
 			return JsonMapper.shared()
-				.readTree(send("POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true", body));
+				.readTree(send(url(), "POST", "/" + pattern + "/_search?ignore_unavailable=true&allow_no_indices=true",
+						body));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private static String send(String method, String path, String body) throws IOException {
+	/** A request to the node; the answer's body, unless its status is not 2xx. */
+	static String send(String url, String method, String path, String body) throws IOException {
 		try {
-			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + path))
+			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + path))
 				.method(method, HttpRequest.BodyPublishers.ofString(body))
 				.header("Content-Type", "application/json")
 				.build(), HttpResponse.BodyHandlers.ofString());
