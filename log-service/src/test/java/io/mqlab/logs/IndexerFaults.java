@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -89,7 +90,7 @@ final class IndexerFaults implements AutoCloseable {
 		this.indices = start(role("shipper")).getBean(LogIndices.class);
 		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= SERVICES.size());
 		startWriting();
-		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 600);
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 300);
 		this.child.destroyForcibly();
 		assertThat(this.child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		// 128 + 9: SIGKILL, the JVM ran no shutdown hook
@@ -115,8 +116,10 @@ final class IndexerFaults implements AutoCloseable {
 	 * either.
 	 */
 	void stopOpenSearchMidStream() throws Exception {
-		this.node = PrivateOpenSearch.start(this.run);
+		this.node = PrivateOpenSearch.create(this.run);
 		this.opensearch = this.node.url();
+		// the node starts while the instance does (its indexer retries until it is up)
+		CompletableFuture<Void> nodeStarted = CompletableFuture.runAsync(this.node::start);
 		for (String service : SERVICES) {
 			append(service, 1);
 		}
@@ -124,16 +127,17 @@ final class IndexerFaults implements AutoCloseable {
 		args.put("mqlab.logs.indexer.enabled", "true");
 		ConfigurableApplicationContext instance = start(args);
 		this.indices = instance.getBean(LogIndices.class);
+		nodeStarted.get();
 		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= SERVICES.size());
 		startWriting();
-		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 600);
+		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 300);
 		this.node.kill();
 		long atKill = writtenSoFar();
 		double retriedBefore = count(instance, "mqlab.messages.retried");
 		await().atMost(PATIENCE)
 			.pollInterval(POLL)
 			.until(() -> count(instance, "mqlab.messages.retried") - retriedBefore >= 3
-					&& writtenSoFar() >= atKill + 300);
+					&& writtenSoFar() >= atKill + 150);
 		// the backlog stays small: the services stop writing while OpenSearch is down
 		stopWriting();
 		long started = System.nanoTime();

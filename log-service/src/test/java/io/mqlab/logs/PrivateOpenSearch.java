@@ -75,22 +75,20 @@ final class PrivateOpenSearch implements AutoCloseable {
 		this.httpPort = httpPort;
 	}
 
-	/** A new node with empty data, started and ready (cluster yellow or green). */
-	static PrivateOpenSearch start(String name) throws IOException {
+	/** A new node with empty data, not started yet. */
+	static PrivateOpenSearch create(String name) throws IOException {
 		Path distribution = distribution();
 		Path dir = Files.createTempDirectory("opensearch-" + name + "-");
 		int httpPort = TcpProxy.freePort();
 		int transportPort = TcpProxy.freePort();
-		configure(distribution, dir, name, httpPort, transportPort);
-		PrivateOpenSearch node = new PrivateOpenSearch(distribution, dir, httpPort);
 		try {
-			node.start();
+			configure(distribution, dir, name, httpPort, transportPort);
 		}
-		catch (RuntimeException ex) {
-			node.close();
+		catch (IOException | RuntimeException ex) {
+			new PrivateOpenSearch(distribution, dir, httpPort).close();
 			throw ex;
 		}
-		return node;
+		return new PrivateOpenSearch(distribution, dir, httpPort);
 	}
 
 	String url() {
