@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Sends a service malformed requests over a raw socket, as a careless or hostile client
@@ -44,6 +48,8 @@ public final class MalformedRequests {
 			"application/x-www-form-urlencoded", "application/json; charset=nonsense",
 			"application/json; charset=UTF-32", "multipart/form-data; boundary=x", "*/*", "application", "");
 
+	private static final int CLIENTS = 4;
+
 	private MalformedRequests() {
 	}
 
@@ -73,15 +79,35 @@ public final class MalformedRequests {
 
 	}
 
-	/** Sends every malformed variant of every endpoint and returns all answers. */
+	/**
+	 * Sends every malformed variant of every endpoint, {@value #CLIENTS} at a time (most
+	 * of a request's time is Tomcat and the test waiting on each other), and returns all
+	 * answers in the order of the requests.
+	 */
 	public static List<Answer> send(int port, List<Endpoint> endpoints) throws IOException {
-		List<Answer> answers = new ArrayList<>();
-		for (Endpoint endpoint : endpoints) {
-			for (Request request : requests(endpoint)) {
-				answers.add(new Answer(request.describe(), request.send(port)));
+		List<Request> requests = endpoints.stream().flatMap((endpoint) -> requests(endpoint).stream()).toList();
+		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+		try {
+			List<Future<Answer>> answers = new ArrayList<>();
+			for (Request request : requests) {
+				answers.add(clients.submit(() -> new Answer(request.describe(), request.send(port))));
 			}
+			List<Answer> received = new ArrayList<>();
+			for (Future<Answer> answer : answers) {
+				received.add(answer.get());
+			}
+			return received;
 		}
-		return answers;
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof IOException io) ? io : new IOException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted while sending malformed requests", ex);
+		}
+		finally {
+			clients.shutdownNow();
+		}
 	}
 
 	static List<Request> requests(Endpoint endpoint) {

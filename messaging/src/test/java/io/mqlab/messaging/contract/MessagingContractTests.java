@@ -826,8 +826,8 @@ public abstract class MessagingContractTests {
 	private Map<String, Object> baseProperties() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.banner-mode", "off");
-		TestBrokers.Broker postgres = TestBrokers.postgres();
-		properties.put("spring.datasource.url", postgres.jdbcUrl());
+		TestBrokers.Broker postgres = TestBrokers.createPostgresSchema(schema());
+		properties.put("spring.datasource.url", postgres.jdbcUrl(schema()));
 		properties.put("spring.datasource.username", postgres.username());
 		properties.put("spring.datasource.password", postgres.password());
 		properties.put("spring.flyway.enabled", false);
@@ -839,6 +839,15 @@ public abstract class MessagingContractTests {
 		properties.put("mqlab.messaging.publish-timeout", "10s");
 		properties.putAll(brokerProperties());
 		return properties;
+	}
+
+	/**
+	 * The schema of this backend's suite for the DataSource (outbox, idempotency records,
+	 * the PostgreSQL queue): suites run side by side in two forks, and a relay takes
+	 * every unsent row of its outbox.
+	 */
+	protected final String schema() {
+		return "contract_" + backend().id();
 	}
 
 	protected static Messaging messaging(ConfigurableApplicationContext context) {

@@ -215,6 +215,16 @@ public final class TestBrokers {
 	 * this schema as the current one, and creates the schema.
 	 */
 	public static void postgresSchema(DynamicPropertyRegistry registry, String schema) {
+		Broker postgres = createPostgresSchema(schema);
+		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
+			registry.add(prefix + "url", () -> postgres.jdbcUrl(schema));
+			registry.add(prefix + "username", postgres::username);
+			registry.add(prefix + "password", postgres::password);
+		}
+	}
+
+	/** Creates the schema in the test database unless it exists; returns the database. */
+	public static Broker createPostgresSchema(String schema) {
 		Broker postgres = postgres();
 		try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
 				postgres.password())) {
@@ -223,11 +233,7 @@ public final class TestBrokers {
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot create schema " + schema, ex);
 		}
-		for (String prefix : new String[] { "spring.datasource.", "mqlab.messaging.postgres." }) {
-			registry.add(prefix + "url", () -> postgres.jdbcUrl(schema));
-			registry.add(prefix + "username", postgres::username);
-			registry.add(prefix + "password", postgres::password);
-		}
+		return postgres;
 	}
 
 	/**

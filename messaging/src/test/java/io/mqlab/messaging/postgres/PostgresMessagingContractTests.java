@@ -29,8 +29,8 @@ class PostgresMessagingContractTests extends MessagingContractTests {
 	@AfterEach
 	void deletePendingDelayedRows() {
 		TestBrokers.Broker postgres = TestBrokers.postgres();
-		JdbcTemplate jdbc = new JdbcTemplate(
-				new SimpleDriverDataSource(new Driver(), postgres.jdbcUrl(), postgres.username(), postgres.password()));
+		JdbcTemplate jdbc = new JdbcTemplate(new SimpleDriverDataSource(new Driver(), postgres.jdbcUrl(schema()),
+				postgres.username(), postgres.password()));
 		jdbc.update("DELETE FROM mqlab_delivery WHERE topic = ? AND due_at > now()", this.topic);
 		jdbc.update("DELETE FROM mqlab_message m WHERE m.topic = ? "
 				+ "AND NOT EXISTS (SELECT 1 FROM mqlab_delivery d WHERE d.message_seq = m.seq)", this.topic);
@@ -54,7 +54,7 @@ class PostgresMessagingContractTests extends MessagingContractTests {
 	@Override
 	protected Map<String, Object> brokerPropertiesVia(int proxyPort) {
 		TestBrokers.Broker postgres = TestBrokers.postgres();
-		return Map.of("mqlab.messaging.postgres.url", postgres.jdbcUrlVia(proxyPort),
+		return Map.of("mqlab.messaging.postgres.url", postgres.jdbcUrlVia(proxyPort) + "?currentSchema=" + schema(),
 				"mqlab.messaging.postgres.username", postgres.username(), "mqlab.messaging.postgres.password",
 				postgres.password());
 	}

@@ -38,6 +38,12 @@ final class ApplicationMetrics {
 	 */
 	static final int MAX_BACKLOG_SERIES = 100;
 
+	/**
+	 * Two readings of one backlog figure differ by the clock's jitter between the age
+	 * gauge's clock and this one, never by this much.
+	 */
+	static final long SAME_MEASUREMENT_MILLIS = 500;
+
 	private final MeterRegistry registry;
 
 	private final String ownTopic;
@@ -51,6 +57,9 @@ final class ApplicationMetrics {
 	private double consumed;
 
 	private double failed;
+
+	/** When the broker reported each group's last backlog sent, in epoch ms. */
+	private Map<String, Long> backlogMeasuredAt = new HashMap<>();
 
 	/** Each HTTP timer's cumulative bucket counts, by bucket upper bound (ns). */
 	private Map<Meter.Id, Map<Double, Double>> httpBuckets = new HashMap<>();
@@ -161,16 +170,46 @@ final class ApplicationMetrics {
 		return sum;
 	}
 
+	/**
+	 * One sample per group whose backlog the broker reported anew since the last one: the
+	 * library asks the broker every {@code mqlab.messaging.backlog-interval} (10 s), less
+	 * often than the agent samples (5 s), and a figure sent twice would read as no growth
+	 * in between, so a "backlog rising" rule would never hold for its period.
+	 */
 	private void backlogs(List<Sample> samples) {
 		int added = 0;
+		Map<String, Long> reported = new HashMap<>();
 		for (Gauge gauge : this.registry.find("mqlab.consumer.backlog").gauges()) {
 			double value = gauge.value();
 			String topic = gauge.getId().getTag("topic");
 			String group = gauge.getId().getTag("group");
-			if (!Double.isNaN(value) && topic != null && group != null && added++ < MAX_BACKLOG_SERIES) {
+			if (Double.isNaN(value) || topic == null || group == null || added >= MAX_BACKLOG_SERIES) {
+				continue;
+			}
+			String series = topic + "\u0000" + group;
+			long measuredAt = measuredAt(topic, group);
+			reported.put(series, measuredAt);
+			Long before = this.backlogMeasuredAt.get(series);
+			if (before == null || measuredAt - before > SAME_MEASUREMENT_MILLIS) {
 				samples.add(new Sample("consumer.backlog", value, Map.of("topic", topic, "group", group)));
+				added++;
+			}
+			else {
+				reported.put(series, before);
 			}
 		}
+		this.backlogMeasuredAt = reported;
+	}
+
+	/**
+	 * When the broker reported the group's backlog, by the library's age gauge; now when
+	 * there is no such gauge (every sample is then a new one).
+	 */
+	private long measuredAt(String topic, String group) {
+		Gauge age = this.registry.find("mqlab.consumer.backlog.age").tags("topic", topic, "group", group).gauge();
+		long now = System.currentTimeMillis();
+		double seconds = (age != null) ? age.value() : Double.NaN;
+		return Double.isNaN(seconds) ? now : now - Math.round(seconds * 1000);
 	}
 
 	private static void add(List<Sample> samples, String name, double value) {

@@ -1,10 +1,13 @@
 package io.mqlab.support.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -95,6 +98,34 @@ class ApplicationMetricsTests {
 		this.metrics.sample(1, samples);
 		assertThat(samples).filteredOn((s) -> s.name().equals("consumer.backlog"))
 			.containsExactly(new Sample("consumer.backlog", 7, Map.of("topic", "ORDER", "group", "recon")));
+	}
+
+	@Test
+	void aBacklogFigureTheBrokerHasNotReportedAnewIsNotSentAgain() {
+		AtomicLong backlog = new AtomicLong(10);
+		AtomicReference<Instant> measured = new AtomicReference<>(Instant.now().minusSeconds(3));
+		Gauge.builder("mqlab.consumer.backlog", backlog::get)
+			.tags("topic", "ORDER", "group", "recon")
+			.register(this.registry);
+		Gauge
+			.builder("mqlab.consumer.backlog.age",
+					() -> Duration.between(measured.get(), Instant.now()).toMillis() / 1000.0)
+			.tags("topic", "ORDER", "group", "recon")
+			.register(this.registry);
+		this.metrics.baseline();
+		assertThat(backlogs()).containsExactly(10.0);
+		// the agent samples again before the library asked the broker again
+		assertThat(backlogs()).isEmpty();
+		backlog.set(25);
+		measured.set(Instant.now());
+		assertThat(backlogs()).containsExactly(25.0);
+		assertThat(backlogs()).isEmpty();
+	}
+
+	private List<Double> backlogs() {
+		List<Sample> samples = new ArrayList<>();
+		this.metrics.sample(5, samples);
+		return samples.stream().filter((s) -> s.name().equals("consumer.backlog")).map(Sample::value).toList();
 	}
 
 	private Timer timer(String status) {
