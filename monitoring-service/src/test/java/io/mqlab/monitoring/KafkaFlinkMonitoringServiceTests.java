@@ -1,12 +1,20 @@
 package io.mqlab.monitoring;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.monitoring.flink.MonitoringJob;
 import io.mqlab.monitoring.metrics.MetricsSampled;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +47,34 @@ class KafkaFlinkMonitoringServiceTests extends MonitoringServiceTests {
 							assertThat(letter.envelope().key()).isEqualTo(instance);
 							assertThat(letter.errorMessage()).contains("needs a time");
 						}));
+	}
+
+	@Test
+	void theJobAsSubmittedToAClusterWritesWhatTheServiceReads() throws Exception {
+		// the job jar's definition, on its own Redis connection, from another topic
+		String topic = metricsTopic() + "-cluster";
+		String instance = "cluster-" + this.run;
+		publish(topic, instance, Instant.now(), sample("process.threads", 7));
+		Map<String, String> properties = new HashMap<>(TestBroker.redisProperties());
+		properties.put("spring.kafka.bootstrap-servers", String.join(",",
+				this.context.getBean(KafkaConnectionDetails.class).getConsumer().getBootstrapServers()));
+		properties.put("mqlab.monitoring.key-prefix", "mon-" + this.run);
+		properties.put("mqlab.monitoring.metrics-topic", topic);
+		properties.put("mqlab.monitoring.group", "monitoring-cluster-" + this.run);
+		StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+		MonitoringJob.define(env, properties);
+		JobClient job = env.executeAsync();
+		try {
+			await().atMost(PATIENCE)
+				.untilAsserted(() -> assertThat(this.api.get("/metrics/instances")
+					.body()
+					.get("instances")
+					.valueStream()
+					.map((node) -> node.get("instance").asString())).contains(instance));
+		}
+		finally {
+			job.cancel().get(30, TimeUnit.SECONDS);
+		}
 	}
 
 	@Test

@@ -53,11 +53,11 @@ abstract class MonitoringServiceTests {
 
 	private final Map<String, String> extraProperties;
 
-	private ConfigurableApplicationContext context;
+	ConfigurableApplicationContext context;
 
 	private WebhookServer webhooks;
 
-	private Http api;
+	Http api;
 
 	Messaging messaging;
 
@@ -394,7 +394,11 @@ abstract class MonitoringServiceTests {
 	}
 
 	void publish(String instance, Instant at, Sample... samples) {
-		this.messaging.publish(metricsTopic(), instance,
+		publish(metricsTopic(), instance, at, samples);
+	}
+
+	void publish(String topic, String instance, Instant at, Sample... samples) {
+		this.messaging.publish(topic, instance,
 				new MetricsSampled("test-service", instance, "test-host", 4242L, at, 1, List.of(samples)));
 	}
 

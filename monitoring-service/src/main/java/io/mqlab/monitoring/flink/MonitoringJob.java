@@ -41,14 +41,21 @@ public final class MonitoringJob {
 
 	public static void main(String[] args) throws Exception {
 		Map<String, String> properties = ParameterTool.fromArgs(args).toMap();
-		MonitoringSettings settings = RedisProcessors.settings(properties);
 		StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 		Duration interval = DurationStyle
 			.detectAndParse(properties.getOrDefault("mqlab.monitoring.flink.checkpoint-interval", "10s"));
 		env.enableCheckpointing(interval.toMillis(), CheckpointingMode.AT_LEAST_ONCE);
-		String bootstrap = properties.getOrDefault("spring.kafka.bootstrap-servers", "localhost:9092");
-		define(env, bootstrap, new Properties(), settings, new RedisProcessors(properties));
+		define(env, properties);
 		env.execute(NAME);
+	}
+
+	/**
+	 * Adds the job as it runs on a cluster: its own Redis connection, settings from the
+	 * service's property names.
+	 */
+	public static void define(StreamExecutionEnvironment env, Map<String, String> properties) {
+		String bootstrap = properties.getOrDefault("spring.kafka.bootstrap-servers", "localhost:9092");
+		define(env, bootstrap, new Properties(), RedisProcessors.settings(properties), new RedisProcessors(properties));
 	}
 
 	/**
