@@ -1,5 +1,10 @@
 package io.mqlab.monitoring.flink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +17,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
@@ -93,6 +100,20 @@ class FlinkMonitoringEngine implements SmartLifecycle {
 	/** A small mini-cluster: the job keeps no state of its own (it is all in Redis). */
 	private Configuration configuration() {
 		Configuration config = new Configuration();
+		// Flink's job manager loads a job without jars or class paths with the system
+		// class
+		// loader, which in the service's jar does not see its nested jars (Flink's own
+		// included): a class path entry without classes makes it use a loader over this
+		// one's, parent first, so the job shares the service's classes (and its step)
+		Path classPath = this.flink.checkpointDir().toAbsolutePath().resolve("classpath");
+		try {
+			Files.createDirectories(classPath);
+			config.set(PipelineOptions.CLASSPATHS, List.of(classPath.toUri().toURL().toString()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create " + classPath, ex);
+		}
+		config.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
 		config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
 		config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
 				this.flink.checkpointDir().toAbsolutePath().toUri().toString());
