@@ -14,6 +14,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +34,13 @@ class KafkaFlinkMonitoringServiceTests extends MonitoringServiceTests {
 				Map.of("mqlab.monitoring.engine", "flink", "mqlab.monitoring.flink.parallelism", "1",
 						"mqlab.monitoring.flink.checkpoint-dir", "target/flink-checkpoints",
 						"logging.level.org.apache.flink", "WARN"));
+	}
+
+	@Test
+	void theJobIsInTheHealth() {
+		HealthIndicator job = this.context.getBean("flinkJobHealthIndicator", HealthIndicator.class);
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(job.health().getStatus()).isEqualTo(Status.UP));
+		assertThat(job.health().getDetails()).containsEntry("status", "RUNNING");
 	}
 
 	@Test

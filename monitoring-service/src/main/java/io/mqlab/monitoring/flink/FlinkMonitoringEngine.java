@@ -15,6 +15,7 @@ import io.mqlab.monitoring.MonitoringSettings;
 import io.mqlab.monitoring.metrics.MetricsProcessor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -37,7 +38,9 @@ import org.springframework.util.FileSystemUtils;
  * {@link MonitoringJob} in a local mini-cluster inside the service, on the service's own
  * processing step, with checkpoints under {@code mqlab.monitoring.flink.checkpoint-dir}.
  * Started with the context, cancelled when it closes; refuses to start on another
- * backend.
+ * backend. One instance of the service runs the local job: Flink assigns the partitions
+ * itself, so a second one would process every batch again (harmlessly, the step is
+ * idempotent).
  */
 @Component
 @ConditionalOnProperty(name = "mqlab.monitoring.engine", havingValue = "flink")
@@ -144,6 +147,15 @@ class FlinkMonitoringEngine implements SmartLifecycle {
 			this.job = null;
 			this.registered.unregister();
 		}
+	}
+
+	/** The local job's status, or {@code null} when none runs here. */
+	JobStatus status() throws Exception {
+		JobClient current;
+		synchronized (this) {
+			current = this.job;
+		}
+		return (current != null) ? current.getJobStatus().get(2, TimeUnit.SECONDS) : null;
 	}
 
 	@Override
