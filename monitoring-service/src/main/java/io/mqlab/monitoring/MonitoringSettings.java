@@ -45,6 +45,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPageClients most live pages connected at once
  * @param rules rules from configuration (written to the shared store at start-up unless a
  * rule of the same name exists there)
+ * @param engine what processes the samples: {@code messaging} (the messaging library's
+ * listener; every backend) or {@code flink} (a Flink job; the kafka backend only, see
+ * {@code mqlab.monitoring.flink.*}). Both call the same processing step and rules.
  */
 @ConfigurationProperties("mqlab.monitoring")
 public record MonitoringSettings(@DefaultValue("metrics") String metricsTopic,
@@ -59,9 +62,13 @@ public record MonitoringSettings(@DefaultValue("metrics") String metricsTopic,
 		@DefaultValue("10000") int maxAlerts, @DefaultValue("200") int maxSilences,
 		@DefaultValue("1000") int historySize, Map<String, URI> webhooks, @DefaultValue("5s") Duration webhookTimeout,
 		@DefaultValue("7d") Duration notifiedTtl, @DefaultValue("2s") Duration pageInterval,
-		@DefaultValue("50") int maxPageClients, List<RuleBody> rules) {
+		@DefaultValue("50") int maxPageClients, List<RuleBody> rules, @DefaultValue("messaging") String engine) {
 
 	public MonitoringSettings {
+		if (!"messaging".equals(engine) && !"flink".equals(engine)) {
+			throw new IllegalArgumentException(
+					"mqlab.monitoring.engine must be messaging (the default) or flink, not '" + engine + "'");
+		}
 		webhooks = (webhooks != null) ? Map.copyOf(webhooks) : Map.of();
 		rules = (rules != null) ? List.copyOf(rules) : List.of();
 	}

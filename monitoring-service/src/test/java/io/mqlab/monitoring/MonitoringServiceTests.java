@@ -51,18 +51,26 @@ abstract class MonitoringServiceTests {
 
 	private final TestBroker broker;
 
-	private ConfigurableApplicationContext context;
+	private final Map<String, String> extraProperties;
+
+	ConfigurableApplicationContext context;
 
 	private WebhookServer webhooks;
 
-	private Http api;
+	Http api;
 
-	private Messaging messaging;
+	Messaging messaging;
 
 	private MeterRegistry meters;
 
 	MonitoringServiceTests(TestBroker broker) {
+		this(broker, Map.of());
+	}
+
+	/** With more properties, e.g. another engine. */
+	MonitoringServiceTests(TestBroker broker, Map<String, String> extraProperties) {
 		this.broker = broker;
+		this.extraProperties = extraProperties;
 	}
 
 	@BeforeAll
@@ -95,6 +103,7 @@ abstract class MonitoringServiceTests {
 		args.put("mqlab.messaging.visibility-timeout", "5s");
 		args.putAll(TestBroker.redisProperties());
 		args.putAll(this.broker.properties(this.run));
+		args.putAll(this.extraProperties);
 		String[] commandLine = args.entrySet()
 			.stream()
 			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
@@ -368,7 +377,7 @@ abstract class MonitoringServiceTests {
 		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
 	}
 
-	private String metricsTopic() {
+	String metricsTopic() {
 		return "metrics-" + this.run;
 	}
 
@@ -380,12 +389,16 @@ abstract class MonitoringServiceTests {
 		return "monitoring-notifier-" + this.run;
 	}
 
-	private static Sample sample(String name, double value) {
+	static Sample sample(String name, double value) {
 		return new Sample(name, value, Map.of());
 	}
 
-	private void publish(String instance, Instant at, Sample... samples) {
-		this.messaging.publish(metricsTopic(), instance,
+	void publish(String instance, Instant at, Sample... samples) {
+		publish(metricsTopic(), instance, at, samples);
+	}
+
+	void publish(String topic, String instance, Instant at, Sample... samples) {
+		this.messaging.publish(topic, instance,
 				new MetricsSampled("test-service", instance, "test-host", 4242L, at, 1, List.of(samples)));
 	}
 

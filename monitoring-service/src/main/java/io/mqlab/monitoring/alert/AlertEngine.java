@@ -27,6 +27,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -65,6 +66,15 @@ public class AlertEngine {
 		this.settings = settings;
 		this.clock = clock;
 		this.registry = registry;
+	}
+
+	/**
+	 * The value rules' evaluation outside a Spring context (the Flink job on a cluster),
+	 * on the same Redis keys. Configured rules are not loaded: the service loads them.
+	 */
+	public static AlertEngine standalone(StringRedisTemplate redis, RedisMetrics metrics, MonitoringSettings settings,
+			Clock clock, MeterRegistry registry) {
+		return new AlertEngine(new RedisAlerts(redis, settings), metrics, settings, clock, registry);
 	}
 
 	private record Rules(Map<String, Loaded> byName, long readAt) {

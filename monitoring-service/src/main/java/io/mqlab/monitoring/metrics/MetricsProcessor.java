@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.mqlab.messaging.listener.MessageListener;
 import io.mqlab.monitoring.MonitoringSettings;
 import io.mqlab.monitoring.alert.AlertEngine;
 import io.mqlab.monitoring.metrics.RedisMetrics.Applied;
@@ -16,20 +15,22 @@ import io.mqlab.monitoring.metrics.RedisMetrics.Point;
 import io.mqlab.monitoring.metrics.RedisMetrics.Resolution;
 import io.mqlab.monitoring.rules.MonitoringRules;
 
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The processing step: takes each sample batch from {@code metrics} in this service's
- * group, rolls it up into Redis and hands it to the alert rules. Batches are keyed by
- * instance, so one instance's batches are handled one after the other; every instance of
- * the service joins the group and takes a share of the instances.
+ * The processing step both engines run on each sample batch from {@code metrics}: rolls
+ * it up into Redis and hands it to the alert rules. Batches are keyed by instance, so one
+ * instance's batches are handled one after the other (the messaging engine's listener,
+ * {@link MetricsListener}, or the Flink job's operator keyed by instance).
  * <p>
- * A batch without instance or time cannot be placed anywhere: it fails and ends in the
- * dead letters. Single samples that cannot be stored (a bad name or label, no finite
- * value) are dropped and counted in {@code monitoring.samples{outcome=invalid}}.
+ * A batch without instance or time cannot be placed anywhere: {@link #check} fails and
+ * the batch ends in the dead letters. Single samples that cannot be stored (a bad name or
+ * label, no finite value) are dropped and counted in
+ * {@code monitoring.samples{outcome=invalid}}.
  */
 @Component
-class MetricsProcessor {
+public class MetricsProcessor {
 
 	static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
@@ -60,9 +61,19 @@ class MetricsProcessor {
 		this.registry = registry;
 	}
 
-	@MessageListener(topic = "${mqlab.monitoring.metrics-topic:metrics}",
-			group = "${mqlab.monitoring.group:monitoring}", concurrency = "${mqlab.monitoring.concurrency:4}")
-	void onSamples(MetricsSampled batch) {
+	/**
+	 * The processing step outside a Spring context (the Flink job on a cluster), on the
+	 * same Redis keys.
+	 */
+	public static MetricsProcessor standalone(StringRedisTemplate redis, MonitoringSettings settings, Clock clock,
+			MeterRegistry registry) {
+		RedisMetrics metrics = new RedisMetrics(redis, settings, clock);
+		return new MetricsProcessor(metrics, AlertEngine.standalone(redis, metrics, settings, clock, registry),
+				settings, clock, registry);
+	}
+
+	/** Rolls a batch up and evaluates the rules on it; a redelivery changes nothing. */
+	public void process(MetricsSampled batch) {
 		MetricsSampled checked = check(batch);
 		if (checked.at().isAfter(this.clock.instant().plus(this.settings.maxClockSkew()))) {
 			count("batches", "future");
@@ -89,7 +100,7 @@ class MetricsProcessor {
 	}
 
 	/** The batch with defaults filled in, or an exception when it cannot be placed. */
-	static MetricsSampled check(MetricsSampled batch) {
+	public static MetricsSampled check(MetricsSampled batch) {
 		if (batch == null || batch.instance() == null || !INSTANCE.matcher(batch.instance()).matches()) {
 			throw new IllegalArgumentException(
 					"A sample batch needs an instance id of 1-200 letters, digits and _.:- characters");
