@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -128,10 +129,10 @@ class CdcLagCheck {
 							catchUp.get(sink.name()), p[0].value(TimeUnit.MILLISECONDS),
 							p[1].value(TimeUnit.MILLISECONDS), lag.max(TimeUnit.MILLISECONDS));
 				}
-				if (meters.find("cdc.search.bulk.size").summary() != null) {
-					System.out.printf("  search bulk requests: %d, %.1f changes each on average%n",
-							meters.get("cdc.search.bulk.size").summary().count(),
-							meters.get("cdc.search.bulk.size").summary().mean());
+				for (ProductSink sink : sinks) {
+					DistributionSummary batches = meters.get("cdc.sink.batch.size").tag("sink", sink.name()).summary();
+					System.out.printf("  %-8s %d writes, %.1f changes each on average, %.0f at most%n", sink.name(),
+							batches.count(), batches.mean(), batches.max());
 				}
 				Http api = new Http(((WebServerApplicationContext) context).getWebServer().getPort());
 				JsonNode report = await().atMost(Duration.ofMinutes(2))
