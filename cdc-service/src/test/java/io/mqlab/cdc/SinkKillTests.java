@@ -33,13 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sinks killed hard on their own while the capture goes on, on the Redis backend. The
- * capture runs in this JVM with every sink off; the sinks run in a child JVM with the
- * capture off. While single-row updates, inserts and deletes go on, the sinks' JVM gets a
- * SIGKILL mid-stream (what it had in hand unacknowledged); a new sinks' JVM takes their
- * partitions over once the leases lapse and reads what the dead one held first.
- * Afterwards the cache, the index and the replica equal the source row by row: nothing
- * lost, and what was applied twice rolled nothing back.
+ * The sinks killed hard on their own while the capture goes on, on the Redis backend
+ * (another with {@code -Dmqlab.test.sink-kill.backend}). The capture runs in this JVM
+ * with every sink off; the sinks run in a child JVM with the capture off. While
+ * single-row updates, inserts and deletes go on, the sinks' JVM gets a SIGKILL mid-stream
+ * (what it had in hand unacknowledged); a new sinks' JVM takes their partitions over once
+ * the leases lapse and reads what the dead one held first. Afterwards the cache, the
+ * index and the replica equal the source row by row: nothing lost, and what was applied
+ * twice rolled nothing back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinkKillTests {
@@ -48,7 +49,10 @@ class SinkKillTests {
 
 	private final String run = "s" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final TestBroker broker = TestBroker.of("redis");
+	// one backend in the default suite; -Dmqlab.test.sink-kill.backend=kafka (or
+	// rabbitmq,
+	// postgres) runs it on another
+	private final TestBroker broker = TestBroker.of(System.getProperty("mqlab.test.sink-kill.backend", "redis"));
 
 	private final List<Process> children = new ArrayList<>();
 
