@@ -19,12 +19,14 @@ public record CdcSettings(@DefaultValue("cdc.catalog.products") String topic, @D
 
 	/**
 	 * @param concurrency messages of different products each sink handles at once
+	 * @param batch the most changes a sink writes at once: those already in hand of one
+	 * partition, in order (no waiting for more)
 	 * @param cache the Redis cache
 	 * @param search the OpenSearch index
 	 * @param replica the MariaDB replica
 	 */
-	public record Sinks(@DefaultValue("4") int concurrency, @DefaultValue Cache cache, @DefaultValue Search search,
-			@DefaultValue Replica replica) {
+	public record Sinks(@DefaultValue("4") int concurrency, @DefaultValue("500") int batch, @DefaultValue Cache cache,
+			@DefaultValue Search search, @DefaultValue Replica replica) {
 
 	}
 
@@ -92,13 +94,13 @@ public record CdcSettings(@DefaultValue("cdc.catalog.products") String topic, @D
 	 * @param url OpenSearch's address
 	 * @param index the index of the products
 	 * @param tombstoneTtl how long a deleted product's tombstone document stays
-	 * @param concurrency changes the sink writes at once (bounded by the topic's
-	 * partitions): they go to OpenSearch together, one bulk request, and OpenSearch's
-	 * per-request translog fsync, not the documents, sets this sink's pace
+	 * @param concurrency bulk requests the sink sends at once (bounded by the topic's
+	 * partitions): each carries a batch of changes, and OpenSearch's per-request translog
+	 * fsync, not the documents, sets this sink's pace
 	 */
 	public record Search(@DefaultValue("true") boolean enabled, @DefaultValue("cdc-search") String group,
 			@DefaultValue("http://127.0.0.1:9200") String url, @DefaultValue("products") String index,
-			@DefaultValue("7d") Duration tombstoneTtl, @DefaultValue("16") int concurrency) {
+			@DefaultValue("7d") Duration tombstoneTtl, @DefaultValue("4") int concurrency) {
 
 	}
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -42,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  * {@code -Dmqlab.check.sinks} (default cache,search,replica). Prints the rate written,
  * the rate each sink applied while the load ran, the time each took to catch up after it,
  * and per sink the source commit to applied lag p50/p99/max (the sinks' own
- * {@code cdc.sink.lag} timers, streamed changes only), then checks every sink equals the
+ * {@code cdc.sink.lag} timers, streamed changes only) beside the capture's commit to
+ * published lag, and the changes per sink write; then checks every sink equals the
  * source. <pre>
  * ./mvnw -B -ntp -pl cdc-service -am test -Dtest=CdcLagCheck -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dmqlab.check.rate=2000 -Dmqlab.check.backend=redis
@@ -118,6 +120,15 @@ class CdcLagCheck {
 						java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
 						Runtime.getRuntime().availableProcessors());
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				// what the sinks' lag starts from: commit to the broker's confirmation,
+				// per
+				// published batch (its last change)
+				Timer published = meters.get("cdc.capture.lag").timer();
+				ValueAtPercentile[] c = published.takeSnapshot().percentileValues();
+				System.out.printf(
+						"  capture  commit to published (per batch):        lag p50 %6.0f ms  p99 %6.0f ms  max %6.0f ms%n",
+						c[0].value(TimeUnit.MILLISECONDS), c[1].value(TimeUnit.MILLISECONDS),
+						published.max(TimeUnit.MILLISECONDS));
 				for (ProductSink sink : sinks) {
 					Timer lag = meters.get("cdc.sink.lag").tag("sink", sink.name()).timer();
 					ValueAtPercentile[] p = lag.takeSnapshot().percentileValues();
@@ -128,10 +139,10 @@ class CdcLagCheck {
 							catchUp.get(sink.name()), p[0].value(TimeUnit.MILLISECONDS),
 							p[1].value(TimeUnit.MILLISECONDS), lag.max(TimeUnit.MILLISECONDS));
 				}
-				if (meters.find("cdc.search.bulk.size").summary() != null) {
-					System.out.printf("  search bulk requests: %d, %.1f changes each on average%n",
-							meters.get("cdc.search.bulk.size").summary().count(),
-							meters.get("cdc.search.bulk.size").summary().mean());
+				for (ProductSink sink : sinks) {
+					DistributionSummary batches = meters.get("cdc.sink.batch.size").tag("sink", sink.name()).summary();
+					System.out.printf("  %-8s %d writes, %.1f changes each on average, %.0f at most%n", sink.name(),
+							batches.count(), batches.mean(), batches.max());
 				}
 				Http api = new Http(((WebServerApplicationContext) context).getWebServer().getPort());
 				JsonNode report = await().atMost(Duration.ofMinutes(2))

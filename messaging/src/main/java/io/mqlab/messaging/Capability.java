@@ -28,6 +28,12 @@ public enum Capability {
 	PRIORITY,
 
 	/** The broker reports how far a group is behind (lag or queue depth). */
-	BACKLOG
+	BACKLOG,
+
+	/**
+	 * A batch listener gets the messages already in hand together (without it, batches of
+	 * one).
+	 */
+	BATCHES
 
 }

@@ -2,6 +2,8 @@ package io.mqlab.messaging;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The backend-independent half of consuming: reads the payload, runs the handler with
  * retries and backoff, and dead-letters what cannot be handled. Adapters call
- * {@link #dispatch} for each delivered message and acknowledge it once it returns.
+ * {@link #dispatch} for each delivered message and acknowledge it once it returns; for a
+ * batch handler ({@link #maxBatch()} above 1) they may call {@link #dispatchBatch} with
+ * messages of one ordering unit that are already in hand.
  */
 public final class Dispatcher {
 
@@ -39,15 +43,40 @@ public final class Dispatcher {
 
 	private final Handler<?> handler;
 
+	private final BatchHandler<?> batchHandler;
+
+	private final int maxBatch;
+
 	private final RetryTemplate retryTemplate;
 
 	private final MessagingMetrics metrics;
 
 	<T> Dispatcher(String topic, String group, Class<T> type, MessageHandler<T> handler, RetrySettings retry,
 			JsonMapper jsonMapper, MessagingMetrics metrics) {
+		this(topic, group, type, handler, null, 1, retry, jsonMapper, metrics);
+	}
+
+	/**
+	 * A dispatcher of batches of up to {@code maxBatch}; one at a time it hands lists of
+	 * one.
+	 */
+	<T> Dispatcher(String topic, String group, Class<T> type, BatchMessageHandler<T> handler, int maxBatch,
+			RetrySettings retry, JsonMapper jsonMapper, MessagingMetrics metrics) {
+		this(topic, group, type, (payload, context) -> handler.handle(List.of(payload), List.of(context)),
+				new BatchHandler<>(type, handler), maxBatch, retry, jsonMapper, metrics);
+	}
+
+	private <T> Dispatcher(String topic, String group, Class<T> type, MessageHandler<T> handler,
+			BatchHandler<T> batchHandler, int maxBatch, RetrySettings retry, JsonMapper jsonMapper,
+			MessagingMetrics metrics) {
+		if (maxBatch < 1) {
+			throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+		}
 		this.topic = topic;
 		this.group = group;
 		this.handler = new Handler<>(type, handler, jsonMapper);
+		this.batchHandler = batchHandler;
+		this.maxBatch = (batchHandler != null) ? maxBatch : 1;
 		this.metrics = metrics;
 		this.retryTemplate = new RetryTemplate(retry.toPolicy());
 		this.retryTemplate.setRetryListener(new RetryListener() {
@@ -69,6 +98,14 @@ public final class Dispatcher {
 
 	public String group() {
 		return this.group;
+	}
+
+	/**
+	 * The most messages {@link #dispatchBatch} takes at once: 1 for a handler of single
+	 * messages.
+	 */
+	public int maxBatch() {
+		return this.maxBatch;
 	}
 
 	/**
@@ -126,6 +163,86 @@ public final class Dispatcher {
 	}
 
 	/**
+	 * Handles deliveries of one ordering unit (a partition's next messages in order, or
+	 * heads of distinct keys), at most {@link #maxBatch()}, with one call of the batch
+	 * handler. When it throws, each delivery goes through {@link #dispatch} on its own,
+	 * in order: retried, then dead-lettered alone. Returns normally when all may be
+	 * acknowledged.
+	 * @param deliveries the messages in hand, in order
+	 * @param deadLetters where to put what cannot be handled
+	 * @throws BatchDispatchException when it stopped part way (stopping, dead letter not
+	 * written): it says how many, from the first, may be acknowledged
+	 */
+	public void dispatchBatch(List<Delivery> deliveries, DeadLetterSink deadLetters) throws BatchDispatchException {
+		if (deliveries.size() > this.maxBatch) {
+			throw new IllegalArgumentException(
+					"A batch of " + deliveries.size() + " is over the most of " + this.maxBatch);
+		}
+		if (this.batchHandler != null && deliveries.size() > 1 && handledTogether(deliveries)) {
+			return;
+		}
+		for (int i = 0; i < deliveries.size(); i++) {
+			Delivery delivery = deliveries.get(i);
+			try {
+				dispatch(delivery.envelope(), delivery.redelivered(), deadLetters);
+			}
+			catch (Exception ex) {
+				throw new BatchDispatchException(i, ex);
+			}
+		}
+	}
+
+	/**
+	 * One call of the batch handler with every delivery meant for this group. Delayed or
+	 * unreadable messages go one by one instead (held until due, dead-lettered alone).
+	 * @return whether they were all handled
+	 */
+	private boolean handledTogether(List<Delivery> deliveries) throws BatchDispatchException {
+		List<Object> payloads = new ArrayList<>(deliveries.size());
+		List<MessageContext> contexts = new ArrayList<>(deliveries.size());
+		for (Delivery delivery : deliveries) {
+			Envelope envelope = delivery.envelope();
+			String replayGroup = envelope.header(MessageHeaders.REPLAY_GROUP);
+			if (replayGroup != null && !replayGroup.equals(this.group)) {
+				continue;
+			}
+			if (envelope.deliverAt() != null) {
+				return false;
+			}
+			try {
+				payloads.add(this.handler.read(envelope));
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+			contexts.add(new MessageContext(envelope, this.group, delivery.redelivered(), 1));
+		}
+		if (payloads.isEmpty()) {
+			return true;
+		}
+		long started = System.nanoTime();
+		try {
+			this.batchHandler.handle(payloads, contexts);
+		}
+		catch (InterruptedException ex) {
+			throw new BatchDispatchException(0, ex);
+		}
+		catch (Exception | Error ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw new BatchDispatchException(0, new InterruptedException("Stopped while handling a batch"));
+			}
+			logger.info("A batch of " + payloads.size() + " message(s) on " + this.topic + " for group " + this.group
+					+ " failed, handling them one by one: " + LogText.of(ex));
+			return false;
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		for (MessageContext context : contexts) {
+			this.metrics.consumed(this.topic, this.group, took, context.envelope().timestamp(), null);
+		}
+		return true;
+	}
+
+	/**
 	 * A broker holds a delayed message by its own clock (RabbitMQ's queue TTLs, Erlang's
 	 * time correction), which can run a few milliseconds ahead of this JVM's over a long
 	 * delay: waiting out the difference keeps the promise that a message is never handled
@@ -172,6 +289,25 @@ public final class Dispatcher {
 		@SuppressWarnings("unchecked")
 		void handle(Object payload, MessageContext context) throws Exception {
 			this.delegate.handle((T) payload, context);
+		}
+
+	}
+
+	/**
+	 * A message in hand for {@link #dispatchBatch}.
+	 *
+	 * @param envelope the envelope as received
+	 * @param redelivered whether the broker says it delivered it before
+	 */
+	public record Delivery(Envelope envelope, boolean redelivered) {
+
+	}
+
+	private record BatchHandler<T>(Class<T> type, BatchMessageHandler<T> delegate) {
+
+		@SuppressWarnings("unchecked")
+		void handle(List<Object> payloads, List<MessageContext> contexts) throws Exception {
+			this.delegate.handle((List<T>) payloads, List.copyOf(contexts));
 		}
 
 	}

@@ -226,8 +226,24 @@ public class Messaging {
 			MessageHandler<T> handler) {
 		Names.topic(spec.topic());
 		Names.group(spec.group());
-		Dispatcher dispatcher = new Dispatcher(spec.topic(), spec.group(), type, handler, retry, this.jsonMapper,
-				this.metrics);
+		return subscribe(spec,
+				new Dispatcher(spec.topic(), spec.group(), type, handler, retry, this.jsonMapper, this.metrics));
+	}
+
+	/**
+	 * Subscribes a handler of batches: up to {@code maxBatch} messages already in hand,
+	 * of one partition (or of distinct keys), at once. A backend that does not declare
+	 * {@link Capability#BATCHES} hands batches of one.
+	 */
+	public <T> Subscription subscribeBatch(SubscriptionSpec spec, int maxBatch, Class<T> type, RetrySettings retry,
+			BatchMessageHandler<T> handler) {
+		Names.topic(spec.topic());
+		Names.group(spec.group());
+		return subscribe(spec, new Dispatcher(spec.topic(), spec.group(), type, handler, maxBatch, retry,
+				this.jsonMapper, this.metrics));
+	}
+
+	private Subscription subscribe(SubscriptionSpec spec, Dispatcher dispatcher) {
 		Subscription subscription = this.subscriber.subscribe(spec, dispatcher);
 		if (this.subscriber instanceof BacklogProbe probe && this.capabilities.supports(Capability.BACKLOG)) {
 			Runnable unmeasure = this.metrics.backlog(spec.topic(), spec.group(), probe);

@@ -31,16 +31,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * The cache sink: a Redis hash per product ({@code <prefix>:product:<sku>}), removed on
- * delete. Every write is one Lua script that compares the change's LSN with the hash's
- * (or with the tombstone a delete leaves for {@code tombstone-ttl}), so a redelivered or
- * reordered change never rolls a product back nor brings a deleted one back.
+ * delete. A batch of changes is one Lua script call that, change by change, compares the
+ * LSN with the hash's (or with the tombstone a delete leaves for {@code tombstone-ttl}),
+ * so a redelivered or reordered change never rolls a product back nor brings a deleted
+ * one back.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "mqlab.cdc.sinks.cache.enabled", matchIfMissing = true)
 public class RedisProductCache implements ProductSink {
 
-	private static final RedisScript<Long> APPLY = RedisScript
-		.of(new ClassPathResource("io/mqlab/cdc/cache/apply-change.lua"), Long.class);
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> APPLY = RedisScript
+		.of(new ClassPathResource("io/mqlab/cdc/cache/apply-changes.lua"), List.class);
 
 	private static final TypeReference<List<String>> TAGS = new TypeReference<>() {
 	};
@@ -61,25 +63,37 @@ public class RedisProductCache implements ProductSink {
 	}
 
 	@MessageListener(topic = "${mqlab.cdc.topic:cdc.catalog.products}",
-			group = "${mqlab.cdc.sinks.cache.group:cdc-cache}", concurrency = "${mqlab.cdc.sinks.concurrency:4}")
-	void on(ProductChanged change) {
+			group = "${mqlab.cdc.sinks.cache.group:cdc-cache}", concurrency = "${mqlab.cdc.sinks.concurrency:4}",
+			batch = "${mqlab.cdc.sinks.batch:500}")
+	void on(List<ProductChanged> changes) {
+		List<String> keys = new ArrayList<>();
 		List<String> args = new ArrayList<>();
-		args.add(Long.toString(change.sinkVersion()));
-		args.add(change.deletes() ? "d" : "u");
 		args.add(Long.toString(this.settings.tombstoneTtl().toMillis()));
-		if (!change.deletes()) {
-			Product row = change.after();
-			fields(row).forEach((field, value) -> {
-				args.add(field);
-				args.add(value);
-			});
-			args.add("lsn");
+		for (ProductChanged change : changes) {
+			keys.add(key(change.sku()));
+			keys.add(tombstone(change.sku()));
 			args.add(Long.toString(change.sinkVersion()));
-			args.add("sourceLsn");
-			args.add(Long.toString(change.lsn()));
+			args.add(change.deletes() ? "d" : "u");
+			List<String> values = new ArrayList<>();
+			if (!change.deletes()) {
+				fields(change.after()).forEach((field, value) -> {
+					values.add(field);
+					values.add(value);
+				});
+				values.add("lsn");
+				values.add(Long.toString(change.sinkVersion()));
+				values.add("sourceLsn");
+				values.add(Long.toString(change.lsn()));
+			}
+			args.add(Integer.toString(values.size()));
+			args.addAll(values);
 		}
-		Long applied = this.redis.execute(APPLY, List.of(key(change.sku()), tombstone(change.sku())), args.toArray());
-		this.progress.handled(change, applied != null && applied == 1L);
+		List<?> applied = this.redis.execute(APPLY, keys, args.toArray());
+		this.progress.batch(changes.size());
+		for (int i = 0; i < changes.size(); i++) {
+			this.progress.handled(changes.get(i),
+					applied != null && applied.get(i) instanceof Number number && number.longValue() == 1L);
+		}
 	}
 
 	/** The cached product, or null. */

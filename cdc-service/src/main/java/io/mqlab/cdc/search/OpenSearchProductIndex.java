@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.cdc.CdcSettings;
 import io.mqlab.cdc.change.Product;
@@ -27,11 +26,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The search sink: the OpenSearch index of the products (full text over name and
- * description, keyword tags, numeric price). The listener threads' writes go out together
- * through the bulk API ({@link BulkIndexer}), each carrying its change's LSN as an
- * external version, so OpenSearch itself rejects an older one (409); a delete writes a
- * tombstone document with its LSN (kept {@code tombstone-ttl}) rather than deleting, as
- * OpenSearch forgets a real delete's version after a minute.
+ * description, keyword tags, numeric price). A batch of changes is one request to the
+ * bulk API, each document carrying its change's LSN as an external version, so OpenSearch
+ * itself rejects an older one (409); a delete writes a tombstone document with its LSN
+ * (kept {@code tombstone-ttl}) rather than deleting, as OpenSearch forgets a real
+ * delete's version after a minute.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "mqlab.cdc.sinks.search.enabled", matchIfMissing = true)
@@ -43,16 +42,13 @@ public class OpenSearchProductIndex implements ProductSink {
 
 	private final SinkProgress progress;
 
-	private final BulkIndexer bulk;
+	private final JsonMapper json;
 
 	OpenSearchProductIndex(OpenSearchClient client, JsonMapper json, CdcSettings settings, MeterRegistry meters) {
 		this.opensearch = new OpenSearchJson(client, json);
+		this.json = json;
 		this.settings = settings.sinks().search();
 		this.progress = new SinkProgress(name(), meters);
-		this.bulk = new BulkIndexer(this.opensearch, json, index(), 1000,
-				DistributionSummary.builder("cdc.search.bulk.size")
-					.description("Changes in one bulk request of the search sink")
-					.register(meters));
 		createIndex();
 	}
 
@@ -87,8 +83,39 @@ public class OpenSearchProductIndex implements ProductSink {
 
 	@MessageListener(topic = "${mqlab.cdc.topic:cdc.catalog.products}",
 			group = "${mqlab.cdc.sinks.search.group:cdc-search}",
-			concurrency = "${mqlab.cdc.sinks.search.concurrency:16}")
-	void on(ProductChanged change) throws InterruptedException {
+			concurrency = "${mqlab.cdc.sinks.search.concurrency:4}", batch = "${mqlab.cdc.sinks.batch:500}")
+	void on(List<ProductChanged> changes) {
+		StringBuilder body = new StringBuilder();
+		String now = Instant.now().toString();
+		for (ProductChanged change : changes) {
+			body.append(this.json.writeValueAsString(Map.of("index",
+					Map.of("_id", change.sku(), "version", change.sinkVersion(), "version_type", "external"))))
+				.append('\n')
+				.append(this.json.writeValueAsString(document(change, now)))
+				.append('\n');
+		}
+		JsonNode items = this.opensearch.ok("POST", "/" + index() + "/_bulk", Map.of(), body.toString()).path("items");
+		this.progress.batch(changes.size());
+		List<String> failures = new ArrayList<>();
+		for (int i = 0; i < changes.size(); i++) {
+			JsonNode item = items.path(i).path("index");
+			int status = item.path("status").asInt(0);
+			if (status / 100 == 2 || status == 409) {
+				// 409: the index holds the same or a newer version
+				this.progress.handled(changes.get(i), status != 409);
+			}
+			else {
+				failures.add(changes.get(i).sku() + ": " + status + " " + item.path("error"));
+			}
+		}
+		if (!failures.isEmpty()) {
+			// the batch is handed again one change at a time: the failed ones alone are
+			// retried (the others are stale by then)
+			throw new SearchUnavailableException("OpenSearch did not index " + failures, null);
+		}
+	}
+
+	private static Map<String, Object> document(ProductChanged change, String now) {
 		Map<String, Object> document = new LinkedHashMap<>();
 		if (change.deletes()) {
 			document.put("sku", change.sku());
@@ -108,9 +135,8 @@ public class OpenSearchProductIndex implements ProductSink {
 			document.put("deleted", false);
 		}
 		document.put("lsn", change.lsn());
-		document.put("changedAt", Instant.now().toString());
-		boolean applied = this.bulk.index(change.sku(), change.sinkVersion(), document);
-		this.progress.handled(change, applied);
+		document.put("changedAt", now);
+		return document;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mqlab.cdc.change.ProductChanged;
@@ -13,7 +14,8 @@ import io.mqlab.cdc.change.ProductChanged;
 /**
  * A sink's progress in this instance: the highest LSN applied, the commit-to-applied lag
  * of the last change, and counters of applied and stale (older than what the sink held)
- * changes, also as metrics {@code cdc.sink.changes} and {@code cdc.sink.lag}.
+ * changes, also as metrics {@code cdc.sink.changes} and {@code cdc.sink.lag}, and the
+ * changes per write ({@code cdc.sink.batch.size}).
  */
 public final class SinkProgress {
 
@@ -29,6 +31,8 @@ public final class SinkProgress {
 
 	private final Timer lag;
 
+	private final DistributionSummary batches;
+
 	public SinkProgress(String sink, MeterRegistry meters) {
 		this.applied = Counter.builder("cdc.sink.changes").tag("sink", sink).tag("result", "applied").register(meters);
 		this.stale = Counter.builder("cdc.sink.changes").tag("sink", sink).tag("result", "stale").register(meters);
@@ -37,6 +41,15 @@ public final class SinkProgress {
 			.tag("sink", sink)
 			.publishPercentiles(0.5, 0.99)
 			.register(meters);
+		this.batches = DistributionSummary.builder("cdc.sink.batch.size")
+			.description("Changes the sink applied with one write")
+			.tag("sink", sink)
+			.register(meters);
+	}
+
+	/** Records one write of this many changes. */
+	public void batch(int changes) {
+		this.batches.record(changes);
 	}
 
 	/** Records a handled change: applied, or left out as older than the sink's row. */

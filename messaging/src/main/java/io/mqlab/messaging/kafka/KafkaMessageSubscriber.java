@@ -2,6 +2,7 @@ package io.mqlab.messaging.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.mqlab.messaging.BacklogProbe;
+import io.mqlab.messaging.BatchDispatchException;
 import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.DeadLetterSink;
 import io.mqlab.messaging.Dispatcher;
@@ -37,6 +39,8 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.CommonDelegatingErrorHandler;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -102,12 +106,18 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 		}
 		ConcurrentMessageListenerContainer<String, String> container = new ConcurrentMessageListenerContainer<>(
 				this.clients.consumerFactory(), properties);
-		container.setupMessageListener((MessageListener<String, String>) (record) -> {
-			if (checkDue) {
-				holdIfNotDue(record, container);
-			}
-			handle(record, dispatcher, redeliveries, sink);
-		});
+		if (dispatcher.maxBatch() > 1 && !checkDue) {
+			container.setupMessageListener((BatchMessageListener<String, String>) (records) -> handleBatches(records,
+					dispatcher, redeliveries, sink));
+		}
+		else {
+			container.setupMessageListener((MessageListener<String, String>) (record) -> {
+				if (checkDue) {
+					holdIfNotDue(record, container);
+				}
+				handle(record, dispatcher, redeliveries, sink);
+			});
+		}
 		container.setConcurrency(Math.min(spec.concurrency(), this.clients.partitions()));
 		container.setCommonErrorHandler(checkDue ? dueChecking(neverSkip()) : neverSkip());
 		container.setBeanName("mqlab-" + spec.topic() + "-" + spec.group());
@@ -146,6 +156,70 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 			// Not acknowledged: the error handler seeks back and it is read again.
 			throw new KafkaException("Message at " + partition + "@" + record.offset() + " not handled, will retry",
 					ex);
+		}
+	}
+
+	/**
+	 * A poll's records, a partition at a time (the poll lists them so), as batches of
+	 * consecutive records of one partition. When a batch stops part way, the records from
+	 * the first one not handled are read again (the error handler commits those before it
+	 * and seeks back to it) and flagged redelivered.
+	 */
+	private void handleBatches(List<ConsumerRecord<String, String>> records, Dispatcher dispatcher,
+			KafkaRedeliveries redeliveries, DeadLetterSink sink) {
+		int from = 0;
+		while (from < records.size()) {
+			ConsumerRecord<String, String> first = records.get(from);
+			TopicPartition partition = new TopicPartition(first.topic(), first.partition());
+			List<Dispatcher.Delivery> batch = new ArrayList<>();
+			int until = from;
+			while (until < records.size() && batch.size() < dispatcher.maxBatch()
+					&& records.get(until).partition() == first.partition()) {
+				ConsumerRecord<String, String> record = records.get(until);
+				Envelope envelope;
+				try {
+					envelope = KafkaRecords.envelope(record);
+				}
+				catch (RuntimeException ex) {
+					if (batch.isEmpty()) {
+						handle(record, dispatcher, redeliveries, sink, records, until);
+						until++;
+						from = until;
+						continue;
+					}
+					break;
+				}
+				boolean redelivered = redeliveries.starting(partition, record.offset())
+						|| KafkaRecords.redelivered(record);
+				batch.add(new Dispatcher.Delivery(envelope, redelivered));
+				until++;
+			}
+			if (batch.isEmpty()) {
+				continue;
+			}
+			try {
+				dispatcher.dispatchBatch(batch, sink);
+			}
+			catch (BatchDispatchException ex) {
+				int failed = from + ex.handled();
+				ConsumerRecord<String, String> record = records.get(failed);
+				redeliveries.failed(partition, record.offset(), records.get(until - 1).offset() + 1);
+				throw new BatchListenerFailedException(
+						"Message at " + partition + "@" + record.offset() + " not handled, will retry", ex.getCause(),
+						failed);
+			}
+			from = until;
+		}
+	}
+
+	/** A record of a poll handled alone (its headers are unreadable). */
+	private void handle(ConsumerRecord<String, String> record, Dispatcher dispatcher, KafkaRedeliveries redeliveries,
+			DeadLetterSink sink, List<ConsumerRecord<String, String>> records, int index) {
+		try {
+			handle(record, dispatcher, redeliveries, sink);
+		}
+		catch (KafkaException ex) {
+			throw new BatchListenerFailedException(ex.getMessage(), ex.getCause(), index);
 		}
 	}
 

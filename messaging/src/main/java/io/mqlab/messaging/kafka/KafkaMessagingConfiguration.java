@@ -1,5 +1,7 @@
 package io.mqlab.messaging.kafka;
 
+import java.util.EnumSet;
+
 import io.mqlab.messaging.Backend;
 import io.mqlab.messaging.BrokerProbe;
 import io.mqlab.messaging.Capabilities;
@@ -29,9 +31,16 @@ final class KafkaMessagingConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Capabilities kafkaCapabilities() {
-		return Capabilities.of(Backend.KAFKA, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY,
-				Capability.RETENTION, Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+	Capabilities kafkaCapabilities(MessagingProperties properties) {
+		Capabilities capabilities = Capabilities.of(Backend.KAFKA, Capability.PER_KEY_ORDER, Capability.FAN_OUT,
+				Capability.REPLAY, Capability.RETENTION, Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+		if (properties.getKafka().getDelayMode() == DelayMode.CONSUMER_CHECK) {
+			// records are checked one by one for their due time
+			return capabilities;
+		}
+		EnumSet<Capability> batches = EnumSet.copyOf(capabilities.supported());
+		batches.add(Capability.BATCHES);
+		return new Capabilities(Backend.KAFKA, batches);
 	}
 
 	@Bean

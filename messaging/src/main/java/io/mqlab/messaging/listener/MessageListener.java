@@ -18,6 +18,16 @@ import io.mqlab.messaging.Capability;
  * {@code void on(OrderPlaced event, MessageContext context)}. Returning normally
  * acknowledges the message; throwing retries it and then dead-letters it.
  * <p>
+ * <p>
+ * With {@link #batch()}, the method takes the payloads as a list, and optionally their
+ * contexts: {@code void on(List<ProductChanged> changes)} or
+ * {@code void on(List<ProductChanged> changes, List<MessageContext> contexts)}. It gets
+ * up to that many messages that are already in hand, of one partition in order (or of
+ * distinct keys), without waiting for more. Returning acknowledges them all; throwing
+ * hands them to the method again one at a time (lists of one), each retried and
+ * dead-lettered on its own. A backend without {@link Capability#BATCHES} hands lists of
+ * one.
+ * <p>
  * String attributes accept property placeholders ({@code ${...}}); empty ones take the
  * library's defaults under {@code mqlab.messaging}.
  */
@@ -58,6 +68,12 @@ public @interface MessageListener {
 
 	/** The longest backoff, e.g. {@code 5s}; empty for the library's. */
 	String maxDelay() default "";
+
+	/**
+	 * The most messages handed to the method at once, which then takes a {@code List} of
+	 * payloads; empty for one message at a time.
+	 */
+	String batch() default "";
 
 	/**
 	 * What the backend must be able to do for this listener to work: start-up fails

@@ -21,6 +21,7 @@ import org.springframework.beans.factory.config.BeanExpressionContext;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
@@ -73,13 +74,20 @@ public final class MessageListenerPostProcessor implements BeanPostProcessor, Be
 
 	private ListenerMethod listener(Object bean, Class<?> type, Method method, MessageListener annotation) {
 		String id = ClassUtils.getShortName(type) + "." + method.getName();
+		String batch = resolve(annotation.batch());
 		Class<?>[] parameters = method.getParameterTypes();
-		if (parameters.length < 1 || parameters.length > 2
-				|| (parameters.length == 2 && parameters[1] != MessageContext.class)) {
-			throw new IllegalStateException("@MessageListener " + id
-					+ " must take the payload and optionally a MessageContext, e.g. void on(OrderPlaced event, MessageContext context)");
+		Class<?> payloadType;
+		if (batch.isEmpty()) {
+			if (parameters.length < 1 || parameters.length > 2
+					|| (parameters.length == 2 && parameters[1] != MessageContext.class)) {
+				throw new IllegalStateException("@MessageListener " + id
+						+ " must take the payload and optionally a MessageContext, e.g. void on(OrderPlaced event, MessageContext context)");
+			}
+			payloadType = parameters[0];
 		}
-		Class<?> payloadType = parameters[0];
+		else {
+			payloadType = batchPayloadType(id, method);
+		}
 		if (!readable(payloadType)) {
 			throw new IllegalStateException("@MessageListener " + id + " has an unknown payload type "
 					+ payloadType.getName()
@@ -94,7 +102,23 @@ public final class MessageListenerPostProcessor implements BeanPostProcessor, Be
 				parameters.length == 2, required(id, "topic", resolve(annotation.topic())),
 				required(id, "group", resolve(annotation.group())), resolve(annotation.concurrency()),
 				resolve(annotation.maxAttempts()), resolve(annotation.initialDelay()), resolve(annotation.multiplier()),
-				resolve(annotation.maxDelay()), annotation.idempotent(), Set.copyOf(requires));
+				resolve(annotation.maxDelay()), batch, annotation.idempotent(), Set.copyOf(requires));
+	}
+
+	/** The element type of a batch listener's {@code List} of payloads. */
+	private static Class<?> batchPayloadType(String id, Method method) {
+		Class<?>[] parameters = method.getParameterTypes();
+		boolean shaped = parameters.length >= 1 && parameters.length <= 2 && parameters[0] == List.class
+				&& (parameters.length == 1
+						|| (parameters[1] == List.class && ResolvableType.forMethodParameter(method, 1)
+							.getGeneric(0)
+							.resolve() == MessageContext.class));
+		Class<?> element = shaped ? ResolvableType.forMethodParameter(method, 0).getGeneric(0).resolve() : null;
+		if (element == null) {
+			throw new IllegalStateException("@MessageListener " + id
+					+ " has a batch, so it must take a List of payloads and optionally a List<MessageContext>, e.g. void on(List<OrderPlaced> events, List<MessageContext> contexts)");
+		}
+		return element;
 	}
 
 	private static boolean readable(Class<?> type) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.mqlab.messaging.BacklogSample;
+import io.mqlab.messaging.BatchMessageHandler;
 import io.mqlab.messaging.Capability;
 import io.mqlab.messaging.MessageHandler;
 import io.mqlab.messaging.Messaging;
@@ -76,7 +77,22 @@ public final class MessageListenerRegistry implements SmartLifecycle, SmartIniti
 							+ " backend does not offer: choose another backend (mqlab.messaging.backend)");
 				}
 			}
-			this.listeners.add(new Listener(method, spec(method), retry(method), handler(method)));
+			if (method.batches()) {
+				if (method.idempotent()) {
+					throw new IllegalStateException("@MessageListener " + method.id()
+							+ " has a batch and is idempotent, which the idempotent consumer does not support: drop one of them");
+				}
+				int maxBatch = parse(method, "batch", method.batch(), Integer::parseInt);
+				if (maxBatch < 1) {
+					throw new IllegalStateException(
+							"@MessageListener " + method.id() + ": batch must be at least 1, was " + maxBatch);
+				}
+				this.listeners
+					.add(new Listener(method, spec(method), retry(method), null, method.batchHandler(), maxBatch));
+			}
+			else {
+				this.listeners.add(new Listener(method, spec(method), retry(method), handler(method), null, 1));
+			}
 		}
 		for (Listener listener : this.listeners) {
 			this.messaging.provision(listener.spec.topic(), listener.spec.group());
@@ -93,8 +109,11 @@ public final class MessageListenerRegistry implements SmartLifecycle, SmartIniti
 	public synchronized void start() {
 		try {
 			for (Listener listener : this.listeners) {
-				listener.subscription = this.messaging.subscribe(listener.spec, payloadType(listener.method),
-						listener.retry, listener.handler);
+				listener.subscription = (listener.batchHandler != null)
+						? this.messaging.subscribeBatch(listener.spec, listener.maxBatch, payloadType(listener.method),
+								listener.retry, listener.batchHandler)
+						: this.messaging.subscribe(listener.spec, payloadType(listener.method), listener.retry,
+								listener.handler);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -229,13 +248,20 @@ public final class MessageListenerRegistry implements SmartLifecycle, SmartIniti
 
 		final MessageHandler<Object> handler;
 
+		final BatchMessageHandler<Object> batchHandler;
+
+		final int maxBatch;
+
 		volatile Subscription subscription;
 
-		Listener(ListenerMethod method, SubscriptionSpec spec, RetrySettings retry, MessageHandler<Object> handler) {
+		Listener(ListenerMethod method, SubscriptionSpec spec, RetrySettings retry, MessageHandler<Object> handler,
+				BatchMessageHandler<Object> batchHandler, int maxBatch) {
 			this.method = method;
 			this.spec = spec;
 			this.retry = retry;
 			this.handler = handler;
+			this.batchHandler = batchHandler;
+			this.maxBatch = maxBatch;
 		}
 
 	}

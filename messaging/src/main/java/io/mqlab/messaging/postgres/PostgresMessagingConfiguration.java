@@ -58,7 +58,7 @@ final class PostgresMessagingConfiguration {
 	@ConditionalOnMissingBean
 	Capabilities capabilities() {
 		return Capabilities.of(Backend.POSTGRES, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.BACKLOG,
-				Capability.DELAYED_DELIVERY);
+				Capability.DELAYED_DELIVERY, Capability.BATCHES);
 	}
 
 	@Bean

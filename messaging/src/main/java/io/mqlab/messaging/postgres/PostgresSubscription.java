@@ -3,10 +3,12 @@ package io.mqlab.messaging.postgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.mqlab.messaging.BatchDispatchException;
 import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.Subscription;
 import io.mqlab.messaging.SubscriptionSpec;
@@ -304,7 +307,21 @@ final class PostgresSubscription implements Subscription {
 		}
 		for (Claimed row : rows) {
 			this.held.put(row.held(), row);
-			this.handlers.execute(() -> handle(row));
+		}
+		if (this.dispatcher.maxBatch() > 1 && rows.size() > 1) {
+			// heads of distinct keys: any split keeps per-key order; spread over the
+			// handlers
+			int size = Math.min(this.dispatcher.maxBatch(),
+					Math.max(1, (rows.size() + this.spec.concurrency() - 1) / this.spec.concurrency()));
+			for (int from = 0; from < rows.size(); from += size) {
+				List<Claimed> batch = rows.subList(from, Math.min(rows.size(), from + size));
+				this.handlers.execute(() -> handle(batch));
+			}
+		}
+		else {
+			for (Claimed row : rows) {
+				this.handlers.execute(() -> handle(row));
+			}
 		}
 		this.lastClaimFull = rows.size() == room;
 		return this.lastClaimFull;
@@ -348,6 +365,72 @@ final class PostgresSubscription implements Subscription {
 			if (settled) {
 				this.held.remove(row.held());
 			}
+			wakeUp();
+		}
+	}
+
+	/**
+	 * Handles rows of one claim (distinct keys) as one batch, each settled as
+	 * {@link #handle(Claimed)} settles one: acknowledged by the fetcher, dead-lettered,
+	 * or released when the batch stopped before it.
+	 */
+	private void handle(List<Claimed> rows) {
+		List<Claimed> ready = new ArrayList<>();
+		try {
+			Instant now = Instant.now();
+			for (Claimed row : rows) {
+				if (!this.running || row.envelope().isPendingAt(now)) {
+					Duration early = this.running ? Duration.between(now, row.envelope().deliverAt()) : Duration.ZERO;
+					release(row, early, false);
+					this.held.remove(row.held());
+				}
+				else {
+					ready.add(row);
+				}
+			}
+			if (ready.isEmpty()) {
+				return;
+			}
+			Map<UUID, Claimed> byId = new HashMap<>();
+			List<Dispatcher.Delivery> deliveries = new ArrayList<>();
+			for (Claimed row : ready) {
+				byId.put(row.envelope().id(), row);
+				deliveries.add(new Dispatcher.Delivery(row.envelope(), row.attempts() > 1));
+			}
+			Set<Held> deadLettered = ConcurrentHashMap.newKeySet();
+			int handled = ready.size();
+			try {
+				this.dispatcher.dispatchBatch(deliveries, (deadLetter) -> {
+					Claimed row = byId.get(deadLetter.envelope().id());
+					this.table.deadLetter(row, deadLetter);
+					deadLettered.add(row.held());
+				});
+			}
+			catch (BatchDispatchException ex) {
+				handled = ex.handled();
+				if (!ex.interrupted()) {
+					logger.warn("Message " + ready.get(handled).envelope().id() + " on " + topic() + "/" + group()
+							+ " is not acknowledged and will be delivered again: " + ex.getCause());
+				}
+				for (Claimed row : ready.subList(handled, ready.size())) {
+					release(row, ex.interrupted() ? Duration.ZERO
+							: this.pollInterval.multipliedBy(Math.min(row.attempts(), 10)).dividedBy(10), true);
+					this.held.remove(row.held());
+				}
+				if (ex.interrupted()) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			for (Claimed row : ready.subList(0, handled)) {
+				if (deadLettered.contains(row.held())) {
+					this.held.remove(row.held());
+				}
+				else {
+					this.handled.add(row);
+				}
+			}
+		}
+		finally {
 			wakeUp();
 		}
 	}

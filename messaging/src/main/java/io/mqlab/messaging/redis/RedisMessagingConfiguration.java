@@ -83,7 +83,7 @@ final class RedisMessagingConfiguration {
 	@ConditionalOnMissingBean
 	Capabilities capabilities() {
 		return Capabilities.of(Backend.REDIS, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY,
-				Capability.RETENTION, Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+				Capability.RETENTION, Capability.BACKLOG, Capability.DELAYED_DELIVERY, Capability.BATCHES);
 	}
 
 	@Bean

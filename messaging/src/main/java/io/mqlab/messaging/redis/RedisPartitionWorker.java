@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.mqlab.messaging.BatchDispatchException;
 import io.mqlab.messaging.DeadLetter;
+import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.Envelope;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -365,6 +367,10 @@ final class RedisPartitionWorker {
 	 * stopping, when the partition goes to another member or when a dispatch fails.
 	 */
 	private void handle(PartitionLease lease, List<MapRecord<String, String, String>> records, boolean redelivered) {
+		if (this.subscription.dispatcher.maxBatch() > 1) {
+			handleBatches(lease, records, redelivered);
+			return;
+		}
 		for (MapRecord<String, String, String> record : records) {
 			if (!this.acks.isEmpty() && System.nanoTime() - this.ackDeadline > 0) {
 				acknowledge();
@@ -377,6 +383,82 @@ final class RedisPartitionWorker {
 			}
 			this.acks.computeIfAbsent(lease.stream, (stream) -> new ArrayList<>()).add(record.getId());
 		}
+	}
+
+	/**
+	 * Dispatches entries in order, up to the dispatcher's batch at a time, and
+	 * acknowledges them as {@link #handle(PartitionLease, List, boolean)} does. An entry
+	 * that is not an mqlab envelope ends a batch and is handled alone. When a batch stops
+	 * part way, what was handled of it is acknowledged and the rest stays pending.
+	 */
+	private void handleBatches(PartitionLease lease, List<MapRecord<String, String, String>> records,
+			boolean redelivered) {
+		int from = 0;
+		while (from < records.size()) {
+			if (!this.acks.isEmpty() && System.nanoTime() - this.ackDeadline > 0) {
+				acknowledge();
+			}
+			if (this.subscription.isStopping() || lease.lost || lease.releaseRequested || !lease.isValid()) {
+				lease.readPending = true;
+				return;
+			}
+			List<Dispatcher.Delivery> batch = new ArrayList<>();
+			int until = from;
+			while (until < records.size() && batch.size() < this.subscription.dispatcher.maxBatch()) {
+				try {
+					batch.add(new Dispatcher.Delivery(
+							RedisEnvelopes.envelope(this.subscription.topic, records.get(until).getValue()),
+							redelivered));
+					until++;
+				}
+				catch (IllegalArgumentException ex) {
+					break;
+				}
+			}
+			if (batch.isEmpty()) {
+				// not an envelope: dead-lettered alone
+				if (!handle(lease, records.get(from), redelivered)) {
+					return;
+				}
+				acked(lease, records.get(from));
+				from++;
+				continue;
+			}
+			int handled = batch.size();
+			BatchDispatchException failure = null;
+			try {
+				this.subscription.dispatcher.dispatchBatch(batch, this.subscription.sink);
+			}
+			catch (BatchDispatchException ex) {
+				failure = ex;
+				handled = ex.handled();
+			}
+			for (int i = from; i < from + handled; i++) {
+				acked(lease, records.get(i));
+			}
+			if (failure != null) {
+				lease.readPending = true;
+				if (failure.interrupted()) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				logger.warn(
+						"Message " + batch.get(handled).envelope().id() + " of " + lease + " stays pending for group '"
+								+ this.subscription.group + "' and is read again: " + failure.getCause());
+				acknowledge();
+				backOff();
+				return;
+			}
+			from = until;
+		}
+	}
+
+	/** Queues the acknowledgement of a handled entry. */
+	private void acked(PartitionLease lease, MapRecord<String, String, String> record) {
+		if (this.acks.isEmpty()) {
+			this.ackDeadline = System.nanoTime() + ACK_INTERVAL_NANOS;
+		}
+		this.acks.computeIfAbsent(lease.stream, (stream) -> new ArrayList<>()).add(record.getId());
 	}
 
 	/**

@@ -386,6 +386,170 @@ public abstract class MessagingContractTests {
 			.containsExactly(1, 2, 3, 4, 5);
 	}
 
+	// ---- batch listeners
+
+	@Test
+	void aBatchListenerGetsWhatIsInHandTogetherInPerKeyOrderAndEachMessageIsAcknowledgedOnce() {
+		Messaging messaging = messaging(member());
+		messaging.provision(this.topic, "batch");
+		int total = 2000;
+		List<OutgoingMessage> messages = new ArrayList<>();
+		for (int n = 0; n < total; n++) {
+			messages.add(OutgoingMessage.of(this.topic, "k" + (n % 20), new Numbered("k" + (n % 20), n / 20 + 1)));
+		}
+		messaging.publishAll(messages);
+		Recorder recorder = new Recorder();
+		List<Integer> sizes = new CopyOnWriteArrayList<>();
+		var subscription = messaging.subscribeBatch(new SubscriptionSpec(this.topic, "batch", 4), 50, Numbered.class,
+				RetrySettings.DEFAULT, (payloads, contexts) -> {
+					sizes.add(payloads.size());
+					for (int i = 0; i < payloads.size(); i++) {
+						recorder.record("first", payloads.get(i), contexts.get(i));
+					}
+				});
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == total);
+		assertThat(recorder.orderViolations()).isEmpty();
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+		assertThat(sizes).allSatisfy((size) -> assertThat(size).isBetween(1, 50));
+		if (messaging.capabilities().supports(Capability.BATCHES)) {
+			assertThat(sizes).as("batches of what was in hand").anySatisfy((size) -> assertThat(size).isGreaterThan(1));
+		}
+		else {
+			assertThat(sizes).containsOnly(1);
+		}
+		subscription.stop();
+		messaging.publish(this.topic, "last", new Numbered("last", 1));
+		messaging.subscribeBatch(new SubscriptionSpec(this.topic, "batch", 4), 50, Numbered.class,
+				RetrySettings.DEFAULT, (payloads, contexts) -> {
+					for (int i = 0; i < payloads.size(); i++) {
+						recorder.record("second", payloads.get(i), contexts.get(i));
+					}
+				});
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().contains("last#1"));
+		assertThat(recorder.all()).as("nothing handled twice: every batch was acknowledged").hasSize(total + 1);
+	}
+
+	@Test
+	void aPoisonMessageInABatchIsRetriedAndDeadLetteredAloneWhileTheOthersAreHandled() {
+		Messaging messaging = messaging(member());
+		messaging.provision(this.topic, "batch-poison");
+		int total = 300;
+		List<OutgoingMessage> messages = new ArrayList<>();
+		for (int n = 0; n < total; n++) {
+			messages.add(OutgoingMessage.of(this.topic, "k" + (n % 10), new Numbered("k" + (n % 10), n / 10 + 1)));
+		}
+		messaging.publishAll(messages);
+		Numbered poison = new Numbered("k3", 15);
+		Recorder recorder = new Recorder();
+		AtomicInteger poisonAlone = new AtomicInteger();
+		messaging.subscribeBatch(new SubscriptionSpec(this.topic, "batch-poison", 2), 50, Numbered.class,
+				new RetrySettings(3, Duration.ofMillis(10), 1.0, Duration.ofMillis(10)), (payloads, contexts) -> {
+					if (payloads.contains(poison)) {
+						if (payloads.size() == 1) {
+							poisonAlone.incrementAndGet();
+						}
+						throw new IllegalStateException("poison " + poison);
+					}
+					for (int i = 0; i < payloads.size(); i++) {
+						recorder.record("m", payloads.get(i), contexts.get(i));
+					}
+				});
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == total - 1);
+		await().atMost(PATIENCE).until(() -> !messaging.deadLetters().list(this.topic, "batch-poison", 10).isEmpty());
+		List<DeadLetter> dead = messaging.deadLetters().list(this.topic, "batch-poison", 10);
+		assertThat(dead).hasSize(1);
+		assertThat(dead.get(0).envelope().payload()).contains("\"key\":\"k3\"").contains("\"seq\":15");
+		assertThat(dead.get(0).attempts()).isEqualTo(3);
+		assertThat(poisonAlone).as("retried alone").hasValue(3);
+		assertThat(recorder.distinctKeySeqs()).doesNotContain("k3#15");
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+		// per key, in order, the poison left out
+		Map<String, Integer> highest = new HashMap<>();
+		for (Received received : recorder.all()) {
+			int previous = highest.getOrDefault(received.key(), 0);
+			int expected = (received.key().equals("k3") && previous == 14) ? 16 : previous + 1;
+			assertThat(received.seq()).as("order of " + received.key()).isLessThanOrEqualTo(expected);
+			highest.put(received.key(), Math.max(previous, received.seq()));
+		}
+	}
+
+	@Test
+	void aBatchListenerStoppedMidStreamLosesNothingAndARestartedOneTakesOver() throws Exception {
+		int total = 2000;
+		Recorder recorder = new Recorder();
+		Messaging publisher = messaging(member());
+		ConfigurableApplicationContext first = batchListenerMember(recorder, "first");
+		CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
+			for (int from = 1; from <= total; from += 100) {
+				List<OutgoingMessage> batch = new ArrayList<>();
+				for (int n = from; n < from + 100; n++) {
+					String key = "k" + ((n - 1) % 50);
+					batch.add(OutgoingMessage.of(this.topic, key, new Numbered(key, (n - 1) / 50 + 1)));
+				}
+				publisher.publishAll(batch);
+			}
+		});
+		await().atMost(PATIENCE).until(() -> recorder.size() >= 300);
+		first.close();
+		assertThat(recorder.size()).isLessThan(total);
+		batchListenerMember(recorder, "restarted");
+		stream.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+		await().atMost(PATIENCE).until(() -> recorder.distinctKeySeqs().size() == total);
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+		assertThat(recorder.orderViolations()).isEmpty();
+		assertThat(recorder.members()).containsExactlyInAnyOrder("first", "restarted");
+	}
+
+	private ConfigurableApplicationContext batchListenerMember(Recorder recorder, String name) {
+		return member(Map.of("contract.listener.topic", this.topic, "contract.listener.group", "batch-listener"),
+				(context) -> context.registerBean(BatchRecordingListener.class,
+						() -> new BatchRecordingListener(recorder, name)));
+	}
+
+	@Test
+	void whatABatchListenerKilledMidBatchHeldGoesToAnotherMember() throws Exception {
+		ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+		crashingConsumer(CrashingBatchConsumer.class, "batch-crash", 30, lines);
+		await().atMost(PATIENCE).until(() -> lines.contains("SUBSCRIBED"));
+		Messaging survivor = messaging(member());
+		Recorder recorder = new Recorder();
+		List<OutgoingMessage> messages = new ArrayList<>();
+		for (int n = 0; n < 400; n++) {
+			messages.add(OutgoingMessage.of(this.topic, "k" + (n % 20), new Numbered("k" + (n % 20), n / 20 + 1)));
+		}
+		survivor.publishAll(messages);
+		await().atMost(PATIENCE).until(() -> lines.stream().anyMatch((line) -> line.startsWith("HOLDING")));
+		survivor.subscribeBatch(new SubscriptionSpec(this.topic, "batch-crash", 2), 20, Numbered.class,
+				RetrySettings.DEFAULT, (payloads, contexts) -> {
+					for (int i = 0; i < payloads.size(); i++) {
+						recorder.record("survivor", payloads.get(i), contexts.get(i));
+					}
+				});
+		this.processes.forEach(Process::destroyForcibly);
+		for (Process process : this.processes) {
+			process.waitFor();
+		}
+		Set<String> handledByKilled = new HashSet<>();
+		Set<String> held = new HashSet<>();
+		for (String line : lines) {
+			String[] words = line.split(" ");
+			if (line.startsWith("HANDLED")) {
+				handledByKilled.add(words[1] + "#" + words[2]);
+			}
+			else if (line.startsWith("HOLDING")) {
+				held.add(words[1] + "#" + words[2]);
+			}
+		}
+		assertThat(held).isNotEmpty();
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			Set<String> all = new HashSet<>(recorder.distinctKeySeqs());
+			all.addAll(handledByKilled);
+			assertThat(all).hasSize(400);
+			assertThat(recorder.distinctKeySeqs()).containsAll(held);
+		});
+		assertThat(recorder.unexplainedDuplicates()).isEmpty();
+	}
+
 	// ---- item 5: retries and dead letters
 
 	@Test
@@ -878,12 +1042,17 @@ public abstract class MessagingContractTests {
 	}
 
 	private void crashingConsumer(String group, int holdAt, ConcurrentLinkedQueue<String> lines) throws Exception {
+		crashingConsumer(CrashingConsumer.class, group, holdAt, lines);
+	}
+
+	private void crashingConsumer(Class<?> main, String group, int holdAt, ConcurrentLinkedQueue<String> lines)
+			throws Exception {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
-		command.add(CrashingConsumer.class.getName());
+		command.add(main.getName());
 		command.add(this.topic);
 		command.add(group);
 		command.add(Integer.toString(holdAt));

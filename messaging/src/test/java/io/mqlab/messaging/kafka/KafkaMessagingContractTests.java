@@ -91,7 +91,7 @@ class KafkaMessagingContractTests extends MessagingContractTests {
 	@Override
 	protected Set<Capability> expectedCapabilities() {
 		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY, Capability.RETENTION,
-				Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+				Capability.BACKLOG, Capability.DELAYED_DELIVERY, Capability.BATCHES);
 	}
 
 	// ---- what the contract cannot see: which deliveries are flagged redelivered

@@ -12,6 +12,7 @@ import io.mqlab.messaging.Capability;
 import io.mqlab.messaging.DeadLetter;
 import io.mqlab.messaging.MessageContext;
 import io.mqlab.messaging.Messaging;
+import io.mqlab.messaging.OutgoingMessage;
 import io.mqlab.messaging.autoconfigure.MessagingAutoConfiguration;
 import io.mqlab.messaging.contract.TestBrokers;
 import io.mqlab.messaging.contract.Numbered;
@@ -190,6 +191,29 @@ class MessageListenerRegistryTests {
 			});
 	}
 
+	@Test
+	void runsABatchListenerWithListsOfItsPayloadType() {
+		this.runner.withUserConfiguration(BatchListener.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			Messaging messaging = context.getBean(Messaging.class);
+			messaging.publishAll(List.of(OutgoingMessage.of(this.topic, "k", new Numbered("k", 1)),
+					OutgoingMessage.of(this.topic, "k", new Numbered("k", 2))));
+			Inbox inbox = context.getBean(Inbox.class);
+			await().atMost(PATIENCE).until(() -> inbox.payloads.size() == 2);
+			assertThat(inbox.payloads).containsExactly(new Numbered("k", 1), new Numbered("k", 2));
+			assertThat(inbox.contexts).extracting(MessageContext::group).containsOnly("batched");
+		});
+	}
+
+	@Test
+	void aBatchListenerThatDoesNotTakeAListFailsStartUp() {
+		this.runner.withUserConfiguration(BatchWithoutList.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("BatchWithoutList.on has a batch, so it must take a List of payloads");
+		});
+	}
+
 	/** What the test listeners received. */
 	static final class Inbox {
 
@@ -279,6 +303,32 @@ class MessageListenerRegistryTests {
 	static class NeedsPriority {
 
 		@MessageListener(topic = "${test.topic}", group = "g", requires = Capability.PRIORITY)
+		void on(Numbered payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BatchListener {
+
+		private final Inbox inbox;
+
+		BatchListener(Inbox inbox) {
+			this.inbox = inbox;
+		}
+
+		@MessageListener(topic = "${test.topic}", group = "batched", batch = "10")
+		void on(List<Numbered> payloads, List<MessageContext> contexts) {
+			this.inbox.payloads.addAll(payloads);
+			this.inbox.contexts.addAll(contexts);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BatchWithoutList {
+
+		@MessageListener(topic = "${test.topic}", group = "g", batch = "10")
 		void on(Numbered payload) {
 		}
 

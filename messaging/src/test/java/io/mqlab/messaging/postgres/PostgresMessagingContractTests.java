@@ -61,7 +61,8 @@ class PostgresMessagingContractTests extends MessagingContractTests {
 
 	@Override
 	protected Set<Capability> expectedCapabilities() {
-		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.BACKLOG, Capability.DELAYED_DELIVERY,
+				Capability.BATCHES);
 	}
 
 }

@@ -138,7 +138,7 @@ class RedisMessagingContractTests extends MessagingContractTests {
 	@Override
 	protected Set<Capability> expectedCapabilities() {
 		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.REPLAY, Capability.RETENTION,
-				Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+				Capability.BACKLOG, Capability.DELAYED_DELIVERY, Capability.BATCHES);
 	}
 
 	@Test
