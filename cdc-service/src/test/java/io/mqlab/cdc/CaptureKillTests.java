@@ -2,9 +2,6 @@ package io.mqlab.cdc;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.support.Http;
+import io.mqlab.support.ServiceJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +46,7 @@ class CaptureKillTests {
 
 	private final TestBroker broker = TestBroker.of("redis");
 
-	private final List<Process> children = new ArrayList<>();
+	private final List<ServiceJvm> children = new ArrayList<>();
 
 	private CatalogDatabase catalog;
 
@@ -61,9 +58,8 @@ class CaptureKillTests {
 
 	@AfterAll
 	void stopAndClean() throws InterruptedException {
-		for (Process child : this.children) {
-			child.destroyForcibly();
-			child.waitFor(30, TimeUnit.SECONDS);
+		for (ServiceJvm child : this.children) {
+			child.close();
 		}
 		try {
 			if (this.catalog != null) {
@@ -100,8 +96,7 @@ class CaptureKillTests {
 			await().atMost(PATIENCE)
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> victim.published() > before + 100);
-			victim.process().destroyForcibly();
-			assertThat(victim.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+			victim.jvm().kill();
 			int atKill = written.get();
 			await().atMost(PATIENCE).until(() -> written.get() > atKill + 150);
 			await().atMost(PATIENCE).until(() -> "CAPTURING".equals(survivor.phase()));
@@ -155,28 +150,14 @@ class CaptureKillTests {
 	}
 
 	private Instance start(String name) throws IOException {
-		int port = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx384m");
-		// start fast rather than peak fast
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-XX:+UseSerialGC");
-		command.add("-cp");
-		command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-		command.add(CdcServiceApplication.class.getName());
-		command.addAll(List.of(args(port)));
-		Path log = Path.of("target", "capture-kill-" + this.run + "-" + name + ".log");
-		Files.createDirectories(log.getParent());
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.children.add(process);
-		return new Instance(process, new Http(port));
+		ServiceJvm jvm = ServiceJvm.start(CdcServiceApplication.class, "capture-kill-" + this.run + "-" + name, args());
+		this.children.add(jvm);
+		return new Instance(jvm, jvm.http());
 	}
 
-	private String[] args(int port) {
+	private Map<String, String> args() {
 		Map<String, String> args = new LinkedHashMap<>();
 		args.put("spring.profiles.active", this.broker.backend());
-		args.put("server.port", Integer.toString(port));
 		args.put("spring.main.banner-mode", "off");
 		args.put("mqlab.cdc.topic", topic());
 		args.put("mqlab.cdc.sinks.cache.key-prefix", "cdc-" + this.run);
@@ -190,17 +171,11 @@ class CaptureKillTests {
 		args.putAll(TestBroker.redisProperties());
 		args.putAll(this.broker.properties(this.run));
 		args.putAll(this.catalog.properties());
-		return args.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+		return args;
 	}
 
 	/** A child JVM running cdc-service, and its API. */
-	private record Instance(Process process, Http api) {
+	private record Instance(ServiceJvm jvm, Http api) {
 
 		String phase() {
 			return this.api.get("/cdc/status").body().path("capture").path("phase").asString(null);

@@ -2,9 +2,6 @@ package io.mqlab.cdc;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mqlab.cdc.capture.CaptureState;
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.support.Http;
+import io.mqlab.support.ServiceJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +51,7 @@ class SinkKillTests {
 	// postgres) runs it on another
 	private final TestBroker broker = TestBroker.of(System.getProperty("mqlab.test.sink-kill.backend", "redis"));
 
-	private final List<Process> children = new ArrayList<>();
+	private final List<ServiceJvm> children = new ArrayList<>();
 
 	private CatalogDatabase catalog;
 
@@ -68,9 +65,8 @@ class SinkKillTests {
 
 	@AfterAll
 	void stopAndClean() throws InterruptedException {
-		for (Process child : this.children) {
-			child.destroyForcibly();
-			child.waitFor(30, TimeUnit.SECONDS);
+		for (ServiceJvm child : this.children) {
+			child.close();
 		}
 		try {
 			if (this.capture != null) {
@@ -87,7 +83,8 @@ class SinkKillTests {
 
 	@Test
 	void sinksKilledMidStreamWhileTheCaptureGoesOnLoseNothingAndRollNothingBack() throws Exception {
-		Map<String, String> captureOnly = args(0);
+		Map<String, String> captureOnly = args();
+		captureOnly.put("server.port", "0");
 		for (String sink : List.of("cache", "search", "replica")) {
 			captureOnly.put("mqlab.cdc.sinks." + sink + ".enabled", "false");
 		}
@@ -114,8 +111,7 @@ class SinkKillTests {
 				.pollInterval(Duration.ofMillis(100))
 				.ignoreExceptions()
 				.until(() -> victim.appliedByEach() > before + 100);
-			victim.process().destroyForcibly();
-			assertThat(victim.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+			victim.jvm().kill();
 			long publishedAtKill = state.published();
 			successor = startSinks("successor");
 			await().atMost(PATIENCE).until(() -> state.published() > publishedAtKill + 150);
@@ -172,30 +168,16 @@ class SinkKillTests {
 
 	/** A child JVM running only the sinks. */
 	private Sinks startSinks(String name) throws IOException {
-		int port = freePort();
-		Map<String, String> args = args(port);
+		Map<String, String> args = args();
 		args.put("mqlab.cdc.capture.enabled", "false");
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx384m");
-		// start fast rather than peak fast
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-XX:+UseSerialGC");
-		command.add("-cp");
-		command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-		command.add(CdcServiceApplication.class.getName());
-		args.forEach((key, value) -> command.add("--" + key + "=" + value));
-		Path log = Path.of("target", "sink-kill-" + this.run + "-" + name + ".log");
-		Files.createDirectories(log.getParent());
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.children.add(process);
-		return new Sinks(process, new Http(port));
+		ServiceJvm jvm = ServiceJvm.start(CdcServiceApplication.class, "sink-kill-" + this.run + "-" + name, args);
+		this.children.add(jvm);
+		return new Sinks(jvm, jvm.http());
 	}
 
-	private Map<String, String> args(int port) {
+	private Map<String, String> args() {
 		Map<String, String> args = new LinkedHashMap<>();
 		args.put("spring.profiles.active", this.broker.backend());
-		args.put("server.port", Integer.toString(port));
 		args.put("spring.main.banner-mode", "off");
 		args.put("mqlab.cdc.topic", "cdc-" + this.run);
 		args.put("mqlab.cdc.sinks.cache.key-prefix", "cdc-" + this.run);
@@ -210,14 +192,8 @@ class SinkKillTests {
 		return args;
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
 	/** A child JVM running the sinks, and its API. */
-	private record Sinks(Process process, Http api) {
+	private record Sinks(ServiceJvm jvm, Http api) {
 
 		/** The fewest changes one of its sinks handled. */
 		long appliedByEach() {

@@ -1,9 +1,6 @@
 package io.mqlab.monitoring;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,13 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.monitoring.metrics.MetricsSampled;
 import io.mqlab.monitoring.metrics.MetricsSampled.Sample;
 import io.mqlab.support.Http;
+import io.mqlab.support.ServiceJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -46,9 +43,7 @@ class MonitoringKillTests {
 
 	private TestBroker broker;
 
-	private final List<Process> children = new ArrayList<>();
-
-	private final Map<Process, Integer> ports = new LinkedHashMap<>();
+	private final List<ServiceJvm> children = new ArrayList<>();
 
 	private WebhookServer webhooks;
 
@@ -56,8 +51,8 @@ class MonitoringKillTests {
 
 	@AfterEach
 	void stop() throws InterruptedException {
-		for (Process child : this.children) {
-			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+		for (ServiceJvm child : this.children) {
+			child.close();
 		}
 		if (this.survivor != null) {
 			this.survivor.close();
@@ -85,9 +80,14 @@ class MonitoringKillTests {
 		this.webhooks = new WebhookServer(0);
 		// the JVM to kill subscribes first: on RabbitMQ the first consumer of a
 		// partition's queue is its single active one, the other stands by
-		Process doomed = child("first");
-		awaitHealthy(doomed, "first");
-		this.survivor = MonitoringServiceApplication.builder().run(args(0));
+		ServiceJvm doomed = child("first");
+		Map<String, String> survivorArgs = args();
+		survivorArgs.put("server.port", "0");
+		this.survivor = MonitoringServiceApplication.builder()
+			.run(survivorArgs.entrySet()
+				.stream()
+				.map((e) -> "--" + e.getKey() + "=" + e.getValue())
+				.toArray(String[]::new));
 		Http api = new Http(((WebServerApplicationContext) this.survivor).getWebServer().getPort());
 		Messaging messaging = this.survivor.getBean(Messaging.class);
 		Instant base = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.SECONDS);
@@ -97,7 +97,7 @@ class MonitoringKillTests {
 		await().atMost(PATIENCE).untilAsserted(() -> assertThat(phases(api)).hasSize(ALERTS).containsOnly("PENDING"));
 		// the instance killed had a share of the samples (its partitions pass on)
 		assertThat(consumed(doomed)).isPositive();
-		kill(doomed);
+		doomed.kill();
 		publish(messaging, base, 3, 10, 500);
 		await().atMost(PATIENCE)
 			.untilAsserted(() -> assertThat(this.webhooks.accepted(rule())).hasSize(ALERTS)
@@ -106,10 +106,9 @@ class MonitoringKillTests {
 
 		// a replacement joins; below the threshold less its margin: clearing, then the
 		// kill
-		Process replacement = child("second");
-		awaitHealthy(replacement, "second");
+		ServiceJvm replacement = child("second");
 		publish(messaging, base, 10, 12, 10);
-		kill(replacement);
+		replacement.kill();
 		publish(messaging, base, 12, 20, 10);
 		await().atMost(PATIENCE).untilAsserted(() -> assertThat(this.webhooks.accepted(rule())).hasSize(2 * ALERTS));
 		// and nothing more arrives late
@@ -156,55 +155,25 @@ class MonitoringKillTests {
 			.toList();
 	}
 
-	private Process child(String name) throws IOException {
-		int port = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx384m");
-		// start fast rather than peak fast
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-XX:+UseSerialGC");
-		command.add("-cp");
-		command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-		command.add(MonitoringServiceApplication.class.getName());
-		command.addAll(List.of(args(port)));
-		Path log = Path.of("target", "monitoring-kill-" + this.run + "-" + name + ".log");
-		Files.createDirectories(log.getParent());
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.children.add(process);
-		this.ports.put(process, port);
-		return process;
-	}
-
-	private void awaitHealthy(Process child, String name) {
-		Http http = new Http(this.ports.get(child));
-		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-			assertThat(child.isAlive()).as(name + " exited, see target/monitoring-kill-*.log").isTrue();
-			return http.get("/actuator/health").status() == 200;
-		});
+	private ServiceJvm child(String name) throws IOException {
+		ServiceJvm child = ServiceJvm.start(MonitoringServiceApplication.class,
+				"monitoring-kill-" + this.run + "-" + name, args());
+		this.children.add(child);
+		return child.awaitHealthy(Duration.ofMinutes(2));
 	}
 
 	/** Sample batches the child handled, by its own Prometheus endpoint. */
-	private double consumed(Process child) {
-		String metrics = new Http(this.ports.get(child)).get("/actuator/prometheus").body().asString();
+	private double consumed(ServiceJvm child) {
+		String metrics = child.http().get("/actuator/prometheus").body().asString();
 		return metrics.lines()
 			.filter((line) -> line.startsWith("mqlab_messages_consumed_total{") && line.contains("metrics-" + this.run))
 			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 			.sum();
 	}
 
-	private static void kill(Process child) throws InterruptedException {
-		// SIGKILL: no shutdown hook, no graceful stop, entries in flight stay
-		// unacknowledged
-		child.destroyForcibly();
-		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(child.exitValue()).isEqualTo(137);
-	}
-
-	private String[] args(int port) {
+	private Map<String, String> args() {
 		Map<String, String> args = new LinkedHashMap<>();
 		args.put("spring.profiles.active", this.broker.backend());
-		args.put("server.port", Integer.toString(port));
 		args.put("spring.main.banner-mode", "off");
 		args.put("mqlab.metrics.agent.enabled", "false");
 		args.put("mqlab.monitoring.metrics-topic", "metrics-" + this.run);
@@ -225,13 +194,7 @@ class MonitoringKillTests {
 		args.put("mqlab.messaging.visibility-timeout", "3s");
 		args.putAll(TestBroker.redisProperties());
 		args.putAll(this.broker.properties(this.run));
-		return args.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+		return args;
 	}
 
 }
