@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -24,6 +23,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.logs.index.LogIndices;
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.support.ServiceJvm;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -63,7 +63,7 @@ final class IndexerFaults implements AutoCloseable {
 
 	private Thread writer;
 
-	private Process child;
+	private ServiceJvm child;
 
 	private PrivateOpenSearch node;
 
@@ -91,10 +91,8 @@ final class IndexerFaults implements AutoCloseable {
 		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= SERVICES.size());
 		startWriting();
 		await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 300);
-		this.child.destroyForcibly();
-		assertThat(this.child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		// 128 + 9: SIGKILL, the JVM ran no shutdown hook
-		assertThat(this.child.exitValue()).isEqualTo(137);
+		// SIGKILL (exit code 137 asserted): the JVM runs no shutdown hook
+		this.child.kill();
 		long atKill = total();
 		int writtenAtKill = writtenSoFar();
 		// lines go on being shipped while no indexer runs
@@ -159,7 +157,7 @@ final class IndexerFaults implements AutoCloseable {
 		try {
 			stopWriting();
 			if (this.child != null) {
-				this.child.destroyForcibly();
+				this.child.close();
 			}
 			if (this.indices != null && this.node == null) {
 				this.indices.deleteAll();
@@ -285,19 +283,9 @@ final class IndexerFaults implements AutoCloseable {
 		return context;
 	}
 
-	private Process startChild(Map<String, String> args) throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("-Xmx256m");
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(LogServiceApplication.class.getName());
+	private ServiceJvm startChild(Map<String, String> args) throws IOException {
 		args.put("logging.level.root", "WARN");
-		command.addAll(List.of(commandLine(args)));
-		Path log = Path.of("target", "indexer-killed-" + this.run + ".log");
-		Files.createDirectories(log.getParent());
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		return ServiceJvm.start(LogServiceApplication.class, "indexer-killed-" + this.run, args);
 	}
 
 	private static String[] commandLine(Map<String, String> args) {

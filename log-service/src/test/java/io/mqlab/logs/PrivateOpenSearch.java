@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.mqlab.messaging.contract.TcpProxy;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * An OpenSearch node of a test's own, for tests that stop it: the machine's node on 9200
@@ -128,14 +132,16 @@ final class PrivateOpenSearch implements AutoCloseable {
 			throw new IllegalStateException(ex);
 		}
 		RUNNING.add(this.process);
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-		while (!ready()) {
-			if (!this.process.isAlive() || System.nanoTime() > deadline) {
-				String tail = tail(log);
-				stop(true);
-				throw new IllegalStateException("Private OpenSearch did not start (" + log + "):\n" + tail);
-			}
-			sleep(200);
+		try {
+			await().atMost(START_TIMEOUT)
+				.pollInterval(Duration.ofMillis(200))
+				.failFast("the node exited", () -> !this.process.isAlive())
+				.until(this::ready);
+		}
+		catch (ConditionTimeoutException | TerminalFailureException ex) {
+			String tail = tail(log);
+			stop(true);
+			throw new IllegalStateException("Private OpenSearch did not start (" + log + "):\n" + tail, ex);
 		}
 	}
 
@@ -340,16 +346,6 @@ final class PrivateOpenSearch implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return "(no log: " + ex + ")";
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.mqlab.logs.index.LogIndices;
@@ -22,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.messaging.contract.TcpProxy;
 import io.mqlab.messaging.contract.TestBroker;
 import io.mqlab.messaging.contract.TestBrokers;
+import io.mqlab.support.ServiceJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -60,7 +60,7 @@ class ShipperFaultTests {
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
-	private Process child;
+	private ServiceJvm child;
 
 	private Path dir;
 
@@ -70,7 +70,7 @@ class ShipperFaultTests {
 	void cleanUp() throws IOException {
 		try {
 			if (this.child != null) {
-				this.child.destroyForcibly();
+				this.child.close();
 			}
 			if (this.indices != null) {
 				this.indices.deleteAll();
@@ -111,10 +111,8 @@ class ShipperFaultTests {
 		writer.start();
 		try {
 			await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> total() >= 600);
-			this.child.destroyForcibly();
-			assertThat(this.child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-			// 128 + 9: SIGKILL, the JVM ran no shutdown hook
-			assertThat(this.child.exitValue()).isEqualTo(137);
+			// SIGKILL (exit code 137 asserted): the JVM runs no shutdown hook
+			this.child.kill();
 			// the services go on writing while no shipper runs
 			int atKill = writtenSoFar();
 			await().atMost(PATIENCE).pollInterval(POLL).ignoreExceptions().until(() -> writtenSoFar() >= atKill + 200);
@@ -249,20 +247,10 @@ class ShipperFaultTests {
 		return context;
 	}
 
-	private Process startChildShipper() throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("-Xmx256m");
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(LogServiceApplication.class.getName());
+	private ServiceJvm startChildShipper() throws IOException {
 		Map<String, String> args = role("shipper");
 		args.put("logging.level.root", "WARN");
-		command.addAll(List.of(commandLine(args)));
-		Path log = Path.of("target", "shipper-killed-" + this.run + ".log");
-		Files.createDirectories(log.getParent());
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		return ServiceJvm.start(LogServiceApplication.class, "shipper-killed-" + this.run, args);
 	}
 
 	private static String[] commandLine(Map<String, String> args) {

@@ -89,9 +89,14 @@ public final class ServiceJvm implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.process.destroyForcibly();
-		this.process.waitFor(30, TimeUnit.SECONDS);
+		try {
+			this.process.waitFor(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static int freePort() throws IOException {
