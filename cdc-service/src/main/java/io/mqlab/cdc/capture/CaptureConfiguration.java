@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.cdc.CdcSettings;
 import io.mqlab.cdc.SourceDatabase;
 import io.mqlab.messaging.Messaging;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
@@ -21,9 +20,9 @@ class CaptureConfiguration {
 	}
 
 	@Bean
-	DebeziumCapture debeziumCapture(CdcSettings settings, SourceDatabase source, Messaging messaging, JsonMapper json,
+	DebeziumCapture debeziumCapture(CdcSettings settings, SourceDatabase source, Messaging messaging,
 			CaptureState state, MeterRegistry meters) {
-		return new DebeziumCapture(settings, source, messaging, new ChangeEvents(json), state, meters);
+		return new DebeziumCapture(settings, source, messaging, state, meters);
 	}
 
 }

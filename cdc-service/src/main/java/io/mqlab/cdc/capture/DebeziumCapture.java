@@ -9,9 +9,10 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.debezium.engine.ChangeEvent;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.Json;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +21,7 @@ import io.mqlab.cdc.SourceDatabase;
 import io.mqlab.cdc.change.ProductChanged;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.OutgoingMessage;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,6 @@ class DebeziumCapture implements SmartLifecycle {
 
 	private final Messaging messaging;
 
-	private final ChangeEvents events;
-
 	private final CaptureState state;
 
 	private final CaptureLock lock;
@@ -57,16 +57,15 @@ class DebeziumCapture implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private volatile DebeziumEngine<ChangeEvent<String, String>> engine;
+	private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
 	private Thread thread;
 
-	DebeziumCapture(CdcSettings settings, SourceDatabase source, Messaging messaging, ChangeEvents events,
-			CaptureState state, MeterRegistry meters) {
+	DebeziumCapture(CdcSettings settings, SourceDatabase source, Messaging messaging, CaptureState state,
+			MeterRegistry meters) {
 		this.settings = settings;
 		this.source = source;
 		this.messaging = messaging;
-		this.events = events;
 		this.state = state;
 		this.lock = new CaptureLock(settings.source(), Identifiers.require(settings.capture().slot()));
 		this.heartbeat = new HeartbeatTable(source, settings.capture());
@@ -155,7 +154,8 @@ class DebeziumCapture implements SmartLifecycle {
 	/** Runs the engine until it ends, the lock is lost or the service stops. */
 	private void runEngineWhileLocked(Duration poll) throws InterruptedException {
 		CountDownLatch ended = new CountDownLatch(1);
-		DebeziumEngine<ChangeEvent<String, String>> built = DebeziumEngine.create(Json.class)
+		DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine
+			.create(ChangeEventFormat.of(Connect.class))
 			.using(DebeziumProperties.of(this.settings, this.heartbeat.actionQuery()))
 			.notifying(this::publish)
 			.using((success, message, error) -> {
@@ -183,7 +183,7 @@ class DebeziumCapture implements SmartLifecycle {
 	}
 
 	private void closeEngine() {
-		DebeziumEngine<ChangeEvent<String, String>> current = this.engine;
+		DebeziumEngine<RecordChangeEvent<SourceRecord>> current = this.engine;
 		this.engine = null;
 		if (current != null) {
 			try {
@@ -200,12 +200,12 @@ class DebeziumCapture implements SmartLifecycle {
 	 * Publishes a batch and only then marks it processed: Debezium stores (and confirms
 	 * to the slot) only offsets of records the broker holds.
 	 */
-	private void publish(List<ChangeEvent<String, String>> records,
-			DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+	private void publish(List<RecordChangeEvent<SourceRecord>> records,
+			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
 		List<OutgoingMessage> messages = new ArrayList<>(records.size());
 		ProductChanged last = null;
-		for (ChangeEvent<String, String> record : records) {
-			ProductChanged change = this.events.read(record.value());
+		for (RecordChangeEvent<SourceRecord> record : records) {
+			ProductChanged change = ChangeEvents.read(record.record());
 			if (change != null) {
 				messages.add(OutgoingMessage.of(this.settings.topic(), change.sku(), change)
 					.withId(ChangeIds.of(this.settings.capture().slot(), change)));
@@ -220,7 +220,7 @@ class DebeziumCapture implements SmartLifecycle {
 				this.lag.record(Duration.between(last.commitTime(), Instant.now()));
 			}
 		}
-		for (ChangeEvent<String, String> record : records) {
+		for (RecordChangeEvent<SourceRecord> record : records) {
 			committer.markProcessed(record);
 		}
 		committer.markBatchFinished();

@@ -52,8 +52,6 @@ final class DebeziumProperties {
 		properties.setProperty("max.queue.size", "8192");
 		properties.setProperty("heartbeat.interval.ms", Long.toString(capture.heartbeatInterval().toMillis()));
 		properties.setProperty("heartbeat.action.query", heartbeatQuery);
-		properties.setProperty("key.converter.schemas.enable", "false");
-		properties.setProperty("value.converter.schemas.enable", "false");
 		// retriable errors (a lost connection) restart the connector inside the engine
 		properties.setProperty("errors.max.retries", "-1");
 		properties.setProperty("errors.retry.delay.initial.ms", "500");
