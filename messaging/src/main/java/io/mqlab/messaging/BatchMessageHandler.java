@@ -3,11 +3,11 @@ package io.mqlab.messaging;
 import java.util.List;
 
 /**
- * Handles several messages at once: those of one ordering unit (a partition, or heads of
- * distinct keys) that were already available, in order. Returning normally acknowledges
- * them all; throwing hands them to the handler again one at a time, each with its own
- * retries and dead letter, so one bad message never holds back nor dead-letters the
- * others.
+ * Handles several messages at once: those that were already available, of one or more
+ * partitions (or heads of distinct keys), each partition's in order. Returning normally
+ * acknowledges them all; throwing hands them to the handler again one at a time, each
+ * with its own retries and dead letter, so one bad message never holds back nor
+ * dead-letters the others.
  *
  * @param <T> the payload type
  */

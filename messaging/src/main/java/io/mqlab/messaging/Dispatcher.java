@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * retries and backoff, and dead-letters what cannot be handled. Adapters call
  * {@link #dispatch} for each delivered message and acknowledge it once it returns; for a
  * batch handler ({@link #maxBatch()} above 1) they may call {@link #dispatchBatch} with
- * messages of one ordering unit that are already in hand.
+ * messages that are already in hand, each ordering unit's in order.
  */
 public final class Dispatcher {
 
@@ -163,11 +163,11 @@ public final class Dispatcher {
 	}
 
 	/**
-	 * Handles deliveries of one ordering unit (a partition's next messages in order, or
-	 * heads of distinct keys), at most {@link #maxBatch()}, with one call of the batch
-	 * handler. When it throws, each delivery goes through {@link #dispatch} on its own,
-	 * in order: retried, then dead-lettered alone. Returns normally when all may be
-	 * acknowledged.
+	 * Handles deliveries already in hand (the next messages of one or more partitions,
+	 * each partition's in order, or heads of distinct keys), at most {@link #maxBatch()},
+	 * with one call of the batch handler. When it throws, each delivery goes through
+	 * {@link #dispatch} on its own, in order: retried, then dead-lettered alone. Returns
+	 * normally when all may be acknowledged.
 	 * @param deliveries the messages in hand, in order
 	 * @param deadLetters where to put what cannot be handled
 	 * @throws BatchDispatchException when it stopped part way (stopping, dead letter not

@@ -232,8 +232,8 @@ public class Messaging {
 
 	/**
 	 * Subscribes a handler of batches: up to {@code maxBatch} messages already in hand,
-	 * of one partition (or of distinct keys), at once. A backend that does not declare
-	 * {@link Capability#BATCHES} hands batches of one.
+	 * of one or more partitions (each partition's in order) or of distinct keys, at once.
+	 * A backend that does not declare {@link Capability#BATCHES} hands batches of one.
 	 */
 	public <T> Subscription subscribeBatch(SubscriptionSpec spec, int maxBatch, Class<T> type, RetrySettings retry,
 			BatchMessageHandler<T> handler) {

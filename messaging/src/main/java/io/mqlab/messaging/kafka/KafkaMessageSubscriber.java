@@ -160,21 +160,19 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 	}
 
 	/**
-	 * A poll's records, a partition at a time (the poll lists them so), as batches of
-	 * consecutive records of one partition. When a batch stops part way, the records from
-	 * the first one not handled are read again (the error handler commits those before it
-	 * and seeks back to it) and flagged redelivered.
+	 * A poll's records as batches of up to the dispatcher's most, across partitions (each
+	 * partition's records in order): one handler call, one sink write, per poll. When a
+	 * batch stops part way, the records from the first one not handled are read again
+	 * (the error handler commits those before it and seeks every partition back to its
+	 * first record not handled) and those of them the batch held are flagged redelivered.
 	 */
 	private void handleBatches(List<ConsumerRecord<String, String>> records, Dispatcher dispatcher,
 			KafkaRedeliveries redeliveries, DeadLetterSink sink) {
 		int from = 0;
 		while (from < records.size()) {
-			ConsumerRecord<String, String> first = records.get(from);
-			TopicPartition partition = new TopicPartition(first.topic(), first.partition());
 			List<Dispatcher.Delivery> batch = new ArrayList<>();
 			int until = from;
-			while (until < records.size() && batch.size() < dispatcher.maxBatch()
-					&& records.get(until).partition() == first.partition()) {
+			while (until < records.size() && batch.size() < dispatcher.maxBatch()) {
 				ConsumerRecord<String, String> record = records.get(until);
 				Envelope envelope;
 				try {
@@ -189,8 +187,8 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 					}
 					break;
 				}
-				boolean redelivered = redeliveries.starting(partition, record.offset())
-						|| KafkaRecords.redelivered(record);
+				boolean redelivered = redeliveries.starting(new TopicPartition(record.topic(), record.partition()),
+						record.offset()) || KafkaRecords.redelivered(record);
 				batch.add(new Dispatcher.Delivery(envelope, redelivered));
 				until++;
 			}
@@ -202,14 +200,26 @@ final class KafkaMessageSubscriber implements MessageSubscriber, BacklogProbe, D
 			}
 			catch (BatchDispatchException ex) {
 				int failed = from + ex.handled();
+				suspect(records.subList(failed, until), redeliveries);
 				ConsumerRecord<String, String> record = records.get(failed);
-				redeliveries.failed(partition, record.offset(), records.get(until - 1).offset() + 1);
-				throw new BatchListenerFailedException(
-						"Message at " + partition + "@" + record.offset() + " not handled, will retry", ex.getCause(),
-						failed);
+				throw new BatchListenerFailedException("Message at " + record.topic() + "-" + record.partition() + "@"
+						+ record.offset() + " not handled, will retry", ex.getCause(), failed);
 			}
 			from = until;
 		}
+	}
+
+	/**
+	 * Each partition's records of a batch that stopped part way: read again, may be
+	 * handled.
+	 */
+	private static void suspect(List<ConsumerRecord<String, String>> unhandled, KafkaRedeliveries redeliveries) {
+		Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+		for (ConsumerRecord<String, String> record : unhandled) {
+			ranges.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+					(partition) -> new long[] { record.offset(), record.offset() + 1 })[1] = record.offset() + 1;
+		}
+		ranges.forEach((partition, range) -> redeliveries.failed(partition, range[0], range[1]));
 	}
 
 	/** A record of a poll handled alone (its headers are unreadable). */

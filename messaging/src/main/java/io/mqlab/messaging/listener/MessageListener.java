@@ -22,11 +22,11 @@ import io.mqlab.messaging.Capability;
  * With {@link #batch()}, the method takes the payloads as a list, and optionally their
  * contexts: {@code void on(List<ProductChanged> changes)} or
  * {@code void on(List<ProductChanged> changes, List<MessageContext> contexts)}. It gets
- * up to that many messages that are already in hand, of one partition in order (or of
- * distinct keys), without waiting for more. Returning acknowledges them all; throwing
- * hands them to the method again one at a time (lists of one), each retried and
- * dead-lettered on its own. A backend without {@link Capability#BATCHES} hands lists of
- * one.
+ * up to that many messages that are already in hand, of the partitions one read brought
+ * (each partition's in order) or of distinct keys, without waiting for more. Returning
+ * acknowledges them all; throwing hands them to the method again one at a time (lists of
+ * one), each retried and dead-lettered on its own. A backend without
+ * {@link Capability#BATCHES} hands lists of one.
  * <p>
  * String attributes accept property placeholders ({@code ${...}}); empty ones take the
  * library's defaults under {@code mqlab.messaging}.

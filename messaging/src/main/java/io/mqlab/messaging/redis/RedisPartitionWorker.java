@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -271,6 +273,15 @@ final class RedisPartitionWorker {
 			MapRecord<String, String, String> entry = record.deserialize(StringRedisSerializer.UTF_8);
 			byStream.computeIfAbsent(entry.getStream(), (stream) -> new ArrayList<>()).add(entry);
 		}
+		if (this.subscription.dispatcher.maxBatch() > 1) {
+			List<Entry> entries = new ArrayList<>(records.size());
+			for (PartitionLease lease : readable) {
+				byStream.getOrDefault(lease.stream, List.of())
+					.forEach((record) -> entries.add(new Entry(lease, record)));
+			}
+			handleBatches(entries, false);
+			return;
+		}
 		for (PartitionLease lease : readable) {
 			List<MapRecord<String, String, String>> batch = byStream.get(lease.stream);
 			if (batch != null) {
@@ -368,7 +379,7 @@ final class RedisPartitionWorker {
 	 */
 	private void handle(PartitionLease lease, List<MapRecord<String, String, String>> records, boolean redelivered) {
 		if (this.subscription.dispatcher.maxBatch() > 1) {
-			handleBatches(lease, records, redelivered);
+			handleBatches(records.stream().map((record) -> new Entry(lease, record)).toList(), redelivered);
 			return;
 		}
 		for (MapRecord<String, String, String> record : records) {
@@ -386,29 +397,42 @@ final class RedisPartitionWorker {
 	}
 
 	/**
-	 * Dispatches entries in order, up to the dispatcher's batch at a time, and
-	 * acknowledges them as {@link #handle(PartitionLease, List, boolean)} does. An entry
-	 * that is not an mqlab envelope ends a batch and is handled alone. When a batch stops
-	 * part way, what was handled of it is acknowledged and the rest stays pending.
+	 * Dispatches entries in order, up to the dispatcher's batch at a time, across the
+	 * partitions read (each partition's entries in order): one handler call, one sink
+	 * write, per read. Acknowledges them as
+	 * {@link #handle(PartitionLease, List, boolean)} does. An entry that is not an mqlab
+	 * envelope ends a batch and is handled alone; the entries of a partition this worker
+	 * no longer holds are left pending. When a batch stops part way, what was handled of
+	 * it is acknowledged and the rest stays pending, read again first.
 	 */
-	private void handleBatches(PartitionLease lease, List<MapRecord<String, String, String>> records,
-			boolean redelivered) {
+	private void handleBatches(List<Entry> entries, boolean redelivered) {
+		Set<PartitionLease> left = new HashSet<>();
 		int from = 0;
-		while (from < records.size()) {
+		while (from < entries.size()) {
 			if (!this.acks.isEmpty() && System.nanoTime() - this.ackDeadline > 0) {
 				acknowledge();
 			}
-			if (this.subscription.isStopping() || lease.lost || lease.releaseRequested || !lease.isValid()) {
-				lease.readPending = true;
+			if (this.subscription.isStopping()) {
+				readAgain(entries.subList(from, entries.size()));
 				return;
 			}
 			List<Dispatcher.Delivery> batch = new ArrayList<>();
+			List<Entry> held = new ArrayList<>();
 			int until = from;
-			while (until < records.size() && batch.size() < this.subscription.dispatcher.maxBatch()) {
+			while (until < entries.size() && batch.size() < this.subscription.dispatcher.maxBatch()) {
+				Entry entry = entries.get(until);
+				PartitionLease lease = entry.lease();
+				if (left.contains(lease) || lease.lost || lease.releaseRequested || !lease.isValid()) {
+					// once one of its entries is left, every later one is: order holds
+					left.add(lease);
+					lease.readPending = true;
+					until++;
+					continue;
+				}
 				try {
 					batch.add(new Dispatcher.Delivery(
-							RedisEnvelopes.envelope(this.subscription.topic, records.get(until).getValue()),
-							redelivered));
+							RedisEnvelopes.envelope(this.subscription.topic, entry.record().getValue()), redelivered));
+					held.add(entry);
 					until++;
 				}
 				catch (IllegalArgumentException ex) {
@@ -416,12 +440,19 @@ final class RedisPartitionWorker {
 				}
 			}
 			if (batch.isEmpty()) {
-				// not an envelope: dead-lettered alone
-				if (!handle(lease, records.get(from), redelivered)) {
-					return;
+				if (until == from) {
+					// not an envelope: dead-lettered alone
+					Entry entry = entries.get(from);
+					if (!handle(entry.lease(), entry.record(), redelivered)) {
+						readAgain(entries.subList(from, entries.size()));
+						return;
+					}
+					acked(entry.lease(), entry.record());
+					from++;
 				}
-				acked(lease, records.get(from));
-				from++;
+				else {
+					from = until;
+				}
 				continue;
 			}
 			int handled = batch.size();
@@ -433,24 +464,30 @@ final class RedisPartitionWorker {
 				failure = ex;
 				handled = ex.handled();
 			}
-			for (int i = from; i < from + handled; i++) {
-				acked(lease, records.get(i));
+			for (int i = 0; i < handled; i++) {
+				acked(held.get(i).lease(), held.get(i).record());
 			}
 			if (failure != null) {
-				lease.readPending = true;
+				readAgain(held.subList(handled, held.size()));
+				readAgain(entries.subList(until, entries.size()));
 				if (failure.interrupted()) {
 					Thread.currentThread().interrupt();
 					return;
 				}
-				logger.warn(
-						"Message " + batch.get(handled).envelope().id() + " of " + lease + " stays pending for group '"
-								+ this.subscription.group + "' and is read again: " + failure.getCause());
+				logger.warn("Message " + batch.get(handled).envelope().id() + " of " + held.get(handled).lease()
+						+ " stays pending for group '" + this.subscription.group + "' and is read again: "
+						+ failure.getCause());
 				acknowledge();
 				backOff();
 				return;
 			}
 			from = until;
 		}
+	}
+
+	/** Entries not handled stay pending: their partitions read those again first. */
+	private static void readAgain(List<Entry> unhandled) {
+		unhandled.forEach((entry) -> entry.lease().readPending = true);
 	}
 
 	/** Queues the acknowledgement of a handled entry. */
@@ -547,6 +584,10 @@ final class RedisPartitionWorker {
 	@Override
 	public String toString() {
 		return "worker " + this.thread.getName();
+	}
+
+	/** An entry read and the partition it was read from. */
+	private record Entry(PartitionLease lease, MapRecord<String, String, String> record) {
 	}
 
 }
