@@ -1,27 +1,36 @@
 package io.mqlab.monitoring;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqlab.messaging.Messaging;
 import io.mqlab.messaging.contract.TestBroker;
+import io.mqlab.monitoring.metrics.MetricsProcessor;
 import io.mqlab.monitoring.metrics.MetricsSampled;
 import io.mqlab.monitoring.metrics.MetricsSampled.Sample;
+import io.mqlab.support.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import io.mqlab.support.Http;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,6 +117,48 @@ class TwoInstancesMonitoringTests {
 		});
 	}
 
+	/**
+	 * A rule created through one instance counts at once on another that read the rules
+	 * just before: the other one here is the processing step on its own (as a Flink job
+	 * runs it), with a clock that stands still, so its rules are never a second old and
+	 * only the rule's creation can make it read them again. Once it kept the old rules
+	 * for up to a second and skipped the samples of a new one in the meantime: the first
+	 * test missed its FIRING when the other instance took the samples within that second.
+	 */
+	@Test
+	void aRuleCreatedThroughOneInstanceCountsAtOnceOnAnother() {
+		String rule = "at-once-" + this.run;
+		String instance = "at-once-" + this.run;
+		Instant base = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+		Map<String, String> redis = TestBroker.redisProperties();
+		LettuceConnectionFactory connections = new LettuceConnectionFactory(redis.get("spring.data.redis.host"),
+				Integer.parseInt(redis.get("spring.data.redis.port")));
+		connections.afterPropertiesSet();
+		connections.start();
+		try {
+			MonitoringSettings settings = new Binder(
+					new MapConfigurationPropertySource(Map.of("mqlab.monitoring.key-prefix", "mon-" + this.run,
+							"mqlab.monitoring.webhooks.flaky", this.webhooks.url("/flaky"))))
+				.bindOrCreate("mqlab.monitoring", Bindable.of(MonitoringSettings.class));
+			MetricsProcessor other = MetricsProcessor.standalone(new StringRedisTemplate(connections), settings,
+					Clock.fixed(Instant.now(), ZoneOffset.UTC), new SimpleMeterRegistry());
+			// reads the rules: no such rule yet
+			other.process(batch(instance, base, 500));
+			Http api = http(this.second);
+			assertThat(api.post("/alerts/rules", """
+					{"name": "%s", "metric": "test.backlog", "op": ">", "threshold": 100, "for": "0s",
+					 "match": {"instance": "%s"}}""".formatted(rule, instance)).status()).isEqualTo(201);
+			other.process(batch(instance, base.plusSeconds(1), 500));
+			assertThat(api.get("/alerts?history=0").body().get("alerts").valueStream())
+				.filteredOn((alert) -> alert.get("rule").asString().equals(rule))
+				.extracting((alert) -> alert.get("phase").asString())
+				.containsExactly("FIRING");
+		}
+		finally {
+			connections.destroy();
+		}
+	}
+
 	private ConfigurableApplicationContext instance() {
 		Map<String, String> args = new LinkedHashMap<>();
 		args.put("spring.profiles.active", "redis");
@@ -133,8 +184,12 @@ class TwoInstancesMonitoringTests {
 	}
 
 	private void publish(Messaging messaging, String instance, Instant at, double value) {
-		messaging.publish("metrics-" + this.run, instance, new MetricsSampled("test-service", instance, "test-host", 1L,
-				at, 1, List.of(new Sample("test.backlog", value, Map.of()))));
+		messaging.publish("metrics-" + this.run, instance, batch(instance, at, value));
+	}
+
+	private static MetricsSampled batch(String instance, Instant at, double value) {
+		return new MetricsSampled("test-service", instance, "test-host", 1L, at, 1,
+				List.of(new Sample("test.backlog", value, Map.of())));
 	}
 
 	private static Http http(ConfigurableApplicationContext context) {

@@ -54,10 +54,8 @@ public class AlertEngine {
 
 	private final MeterRegistry registry;
 
-	/**
-	 * The rules as last read, and when (rules change rarely; a second's delay is fine).
-	 */
-	private volatile Rules rules = new Rules(Map.of(), 0);
+	/** The rules as last read, the version they were read at, and when. */
+	private volatile Rules rules = new Rules(Map.of(), -1, 0);
 
 	AlertEngine(RedisAlerts store, RedisMetrics metrics, MonitoringSettings settings, Clock clock,
 			MeterRegistry registry) {
@@ -77,7 +75,7 @@ public class AlertEngine {
 		return new AlertEngine(new RedisAlerts(redis, settings), metrics, settings, clock, registry);
 	}
 
-	private record Rules(Map<String, Loaded> byName, long readAt) {
+	private record Rules(Map<String, Loaded> byName, long version, long readAt) {
 
 	}
 
@@ -106,22 +104,33 @@ public class AlertEngine {
 		refresh();
 	}
 
+	/**
+	 * The rules, read again when their version moved. A rule created or deleted through
+	 * another instance counts from the next batch on: a sample published after the rule's
+	 * 201 was otherwise evaluated against the rules as they were for up to a second
+	 * (silently skipped by a new rule; a test publishing right after creating one missed
+	 * its alert). The version costs a GET per batch; the read once a second stays for
+	 * changes that did not move it (a writer stopped between rule and version).
+	 */
 	Map<String, Loaded> rules() {
 		Rules current = this.rules;
-		if (this.clock.millis() - current.readAt() > 1000 || current.readAt() > this.clock.millis()) {
+		if (this.store.rulesVersion() != current.version() || this.clock.millis() - current.readAt() > 1000
+				|| current.readAt() > this.clock.millis()) {
 			return refresh();
 		}
 		return current.byName();
 	}
 
-	/** Reads the rules again (after this instance changed them, or once a second). */
+	/** Reads the rules again (after this instance changed them, or they moved). */
 	Map<String, Loaded> refresh() {
+		// the version first: a change after it is read is read again at the next batch
+		long version = this.store.rulesVersion();
 		Set<String> webhooks = this.settings.webhooks().keySet();
 		Map<String, Loaded> byName = new LinkedHashMap<>();
 		this.store.rules()
 			.forEach((name, stored) -> byName.put(name,
 					new Loaded(stored.body().toRule(this.settings.defaultMargin(), webhooks), stored.createdAt())));
-		this.rules = new Rules(byName, this.clock.millis());
+		this.rules = new Rules(byName, version, this.clock.millis());
 		return byName;
 	}
 

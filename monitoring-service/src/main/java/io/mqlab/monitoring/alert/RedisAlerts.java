@@ -21,10 +21,10 @@ import org.springframework.stereotype.Component;
  * second instance continues where another left off.
  * <p>
  * Keys under {@code mqlab.monitoring.key-prefix}: {@code rules} (hash: name →
- * {@code createdAt|json}), {@code alerts} (hash: rule, instance and series →
- * {@code version|json}), {@code outbox} and {@code history} (lists of transitions),
- * {@code silences} (hash), {@code notified:<dedup key>:<webhook>} and
- * {@code notifying:...} (marks with a TTL).
+ * {@code createdAt|json}), {@code rules-version} (a counter every rule change moves),
+ * {@code alerts} (hash: rule, instance and series → {@code version|json}), {@code outbox}
+ * and {@code history} (lists of transitions), {@code silences} (hash),
+ * {@code notified:<dedup key>:<webhook>} and {@code notifying:...} (marks with a TTL).
  */
 @Component
 class RedisAlerts {
@@ -73,7 +73,24 @@ class RedisAlerts {
 	boolean addRule(StoredRule rule) {
 		Boolean added = this.redis.<String, String>opsForHash()
 			.putIfAbsent(key("rules"), rule.body().name(), rule.createdAt() + "|" + write(rule));
-		return Boolean.TRUE.equals(added);
+		if (Boolean.TRUE.equals(added)) {
+			rulesChanged();
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * A counter that moves after every rule change, so every instance sees at its next
+	 * batch that its rules are out of date (0 before the first change).
+	 */
+	long rulesVersion() {
+		String version = this.redis.opsForValue().get(key("rules-version"));
+		return (version != null) ? Long.parseLong(version) : 0;
+	}
+
+	private void rulesChanged() {
+		this.redis.opsForValue().increment(key("rules-version"));
 	}
 
 	long ruleCount() {
@@ -88,6 +105,7 @@ class RedisAlerts {
 		if (value == null || this.redis.opsForHash().delete(key("rules"), name) == 0) {
 			return null;
 		}
+		rulesChanged();
 		return read(value, StoredRule.class).value();
 	}
 
