@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,6 +23,9 @@ public final class TcpProxy implements AutoCloseable {
 	private static final int FIRST_PORT = 26000;
 
 	private static final int LAST_PORT = 32700;
+
+	/** Ports this JVM handed out (a few dozen at most): never twice. */
+	private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
 	private final int targetPort;
 
@@ -53,6 +58,11 @@ public final class TcpProxy implements AutoCloseable {
 	public static int freePort() {
 		for (int attempt = 0; attempt < 500; attempt++) {
 			int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
+			// a port is free until its taker binds it: two picks before that got the same
+			// one once (a Kafka broker's listeners in a fault run)
+			if (!HANDED_OUT.add(port)) {
+				continue;
+			}
 			try (ServerSocket probe = new ServerSocket()) {
 				probe.setReuseAddress(true);
 				probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
