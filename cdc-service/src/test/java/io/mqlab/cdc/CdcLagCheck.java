@@ -1,6 +1,10 @@
 package io.mqlab.cdc;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.cdc.capture.CaptureState;
@@ -101,8 +106,10 @@ class CdcLagCheck {
 				Map<String, Long> appliedBefore = handled(sinks);
 				Map<String, LagHistogram> lagBefore = lags(meters, sinks);
 				long publishedBefore = capture.published();
+				CpuTime cpuBefore = CpuTime.now();
 				long written = write(catalog, rate, seconds);
 				long loadEnded = System.nanoTime();
+				CpuTime cpu = CpuTime.now().minus(cpuBefore);
 				long publishedDuringLoad = capture.published() - publishedBefore;
 				Map<String, Long> appliedDuringLoad = new LinkedHashMap<>();
 				handled(sinks)
@@ -116,22 +123,27 @@ class CdcLagCheck {
 								+ " cores)%n",
 						broker.backend(), sinkNames, written, seconds, written / (double) seconds, rate, warmup,
 						publishedDuringLoad / (double) seconds,
-						java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+						ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
 						Runtime.getRuntime().availableProcessors());
+				System.out.printf(
+						"  CPU during the load: this JVM (service, writers%s) %.2f cores, %.0f ms per 1,000 changes;"
+								+ " the machine %.2f of %d cores busy%n",
+						broker.backend().equals("kafka") ? ", Kafka" : "", cpu.jvmCores(), cpu.jvmMsPer(written, 1000),
+						cpu.machineCores(), Runtime.getRuntime().availableProcessors());
 				// what the sinks' lag starts from: commit to the broker's confirmation,
 				// per
 				// published batch (its last change)
 				LagHistogram published = lagAfter.get("capture").minus(lagBefore.get("capture"));
 				System.out.printf(
 						"  capture  commit to published (per batch):        lag p50 %6s ms  p99 %6s ms  (%d batches)%n",
-						published.percentile(0.5), published.percentile(0.99), published.count());
+						published.percentile(0.5), published.percentile(0.99), published.total());
 				for (ProductSink sink : sinks) {
 					LagHistogram lag = lagAfter.get(sink.name()).minus(lagBefore.get(sink.name()));
 					System.out.printf(
 							"  %-8s applied %6.0f/s during the load, caught up %5.1f s after it;"
 									+ " lag p50 %6s ms  p99 %6s ms  (%d changes)%n",
 							sink.name(), appliedDuringLoad.get(sink.name()) / (double) seconds,
-							catchUp.get(sink.name()), lag.percentile(0.5), lag.percentile(0.99), lag.count());
+							catchUp.get(sink.name()), lag.percentile(0.5), lag.percentile(0.99), lag.total());
 				}
 				for (ProductSink sink : sinks) {
 					DistributionSummary batches = meters.get("cdc.sink.batch.size").tag("sink", sink.name()).summary();
@@ -152,6 +164,49 @@ class CdcLagCheck {
 			TestSinks.removeRun(broker, run);
 			broker.close();
 		}
+	}
+
+	/**
+	 * CPU time of this JVM and of the whole machine (busy jiffies of {@code /proc/stat})
+	 * since boot, and the wall clock, so that a phase's difference says where the cores
+	 * went.
+	 */
+	private record CpuTime(long jvmNanos, long machineBusyTicks, long wallNanos) {
+
+		private static final double TICKS_PER_SECOND = 100;
+
+		static CpuTime now() throws IOException {
+			long jvm = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+			// cpu user nice system idle iowait irq softirq steal ...: busy is all but
+			// idle
+			// and iowait
+			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long busy = 0;
+			for (int i = 1; i <= 8 && i < fields.length; i++) {
+				if (i != 4 && i != 5) {
+					busy += Long.parseLong(fields[i]);
+				}
+			}
+			return new CpuTime(jvm, busy, System.nanoTime());
+		}
+
+		CpuTime minus(CpuTime earlier) {
+			return new CpuTime(this.jvmNanos - earlier.jvmNanos, this.machineBusyTicks - earlier.machineBusyTicks,
+					this.wallNanos - earlier.wallNanos);
+		}
+
+		double jvmCores() {
+			return this.jvmNanos / (double) this.wallNanos;
+		}
+
+		double jvmMsPer(long changes, int per) {
+			return this.jvmNanos / 1e6 * per / Math.max(1, changes);
+		}
+
+		double machineCores() {
+			return this.machineBusyTicks / TICKS_PER_SECOND / (this.wallNanos / 1e9);
+		}
+
 	}
 
 	/** Changes each sink handled (applied or found stale) so far. */

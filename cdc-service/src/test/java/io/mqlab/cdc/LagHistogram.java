@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 
 /**
  * A lag timer's cumulative bucket counts at one moment, so that a check can take the
@@ -18,8 +19,9 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
  *
  * @param boundsMs each bucket's upper bound
  * @param counts how many values fell at or below each bound
+ * @param total how many values were recorded, those above the last bound included
  */
-record LagHistogram(double[] boundsMs, double[] counts) {
+record LagHistogram(double[] boundsMs, double[] counts, long total) {
 
 	/** Fine buckets for the capture's and the sinks' lag timers, kept (not windowed). */
 	static final MeterFilter BUCKETS = new MeterFilter() {
@@ -57,14 +59,15 @@ record LagHistogram(double[] boundsMs, double[] counts) {
 	}
 
 	static LagHistogram of(Timer timer) {
-		CountAtBucket[] buckets = timer.takeSnapshot().histogramCounts();
+		HistogramSnapshot snapshot = timer.takeSnapshot();
+		CountAtBucket[] buckets = snapshot.histogramCounts();
 		double[] bounds = new double[buckets.length];
 		double[] counts = new double[buckets.length];
 		for (int i = 0; i < buckets.length; i++) {
 			bounds[i] = buckets[i].bucket(TimeUnit.MILLISECONDS);
 			counts[i] = buckets[i].count();
 		}
-		return new LagHistogram(bounds, counts);
+		return new LagHistogram(bounds, counts, snapshot.count());
 	}
 
 	/** What was recorded after {@code earlier}. */
@@ -73,21 +76,16 @@ record LagHistogram(double[] boundsMs, double[] counts) {
 		for (int i = 0; i < counts.length; i++) {
 			counts[i] = this.counts[i] - earlier.counts[i];
 		}
-		return new LagHistogram(this.boundsMs, counts);
-	}
-
-	long count() {
-		return (this.counts.length == 0) ? 0 : (long) this.counts[this.counts.length - 1];
+		return new LagHistogram(this.boundsMs, counts, this.total - earlier.total);
 	}
 
 	/** The upper bound of the bucket the percentile falls in, "-" if none recorded. */
 	String percentile(double percentile) {
-		long total = count();
-		if (total == 0) {
+		if (this.total == 0) {
 			return "-";
 		}
 		for (int i = 0; i < this.counts.length; i++) {
-			if (this.counts[i] >= percentile * total) {
+			if (this.counts[i] >= percentile * this.total) {
 				return String.format("%.0f", this.boundsMs[i]);
 			}
 		}

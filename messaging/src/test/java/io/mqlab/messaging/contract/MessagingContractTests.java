@@ -1068,6 +1068,9 @@ public abstract class MessagingContractTests {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
+		// a short-lived consumer: compiling with C2 would only take CPU from the brokers
+		command.add("-XX:TieredStopAtLevel=1");
+		command.add("-XX:+UseSerialGC");
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(main.getName());
