@@ -1,10 +1,7 @@
 package io.mqlab.cdc;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqlab.cdc.capture.CaptureState;
@@ -43,12 +39,13 @@ import static org.awaitility.Awaitility.await;
  * {@code -Dmqlab.check.rate} changes/s (default 2000) for {@code -Dmqlab.check.seconds}
  * (default 15) on {@code -Dmqlab.check.backend} (default redis), with the sinks named in
  * {@code -Dmqlab.check.sinks} (default cache,search,replica), after a warm-up of the same
- * load for {@code -Dmqlab.check.warmup} s (default 20) that is not measured. Prints the
- * rate written, the rate each sink applied while the load ran, the time each took to
- * catch up after it, and per sink the source commit to applied lag p50/p99 (the sinks'
- * own {@code cdc.sink.lag} timers, streamed changes only, to 25 ms buckets) beside the
- * capture's commit to published lag, and the changes per sink write; then checks every
- * sink equals the source. <pre>
+ * load for {@code -Dmqlab.check.warmup} s (default 150: on two cores the JIT compilers
+ * were still busy after 60 s) that is not measured. Prints the rate written, the rate
+ * each sink applied while the load ran, the time each took to catch up after it, and per
+ * sink the source commit to applied lag p50/p99 (the sinks' own {@code cdc.sink.lag}
+ * timers, streamed changes only, to 25 ms buckets) beside the capture's commit to
+ * published lag, and the changes per sink write; then checks every sink equals the
+ * source. <pre>
  * ./mvnw -B -ntp -pl cdc-service -am test -Dtest=CdcLagCheck -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dmqlab.check.rate=2000 -Dmqlab.check.backend=redis
  * </pre>
@@ -63,7 +60,7 @@ class CdcLagCheck {
 	void lagAtAFixedRate() throws Exception {
 		int rate = Integer.getInteger("mqlab.check.rate", 2000);
 		int seconds = Integer.getInteger("mqlab.check.seconds", 15);
-		int warmup = Integer.getInteger("mqlab.check.warmup", 20);
+		int warmup = Integer.getInteger("mqlab.check.warmup", 150);
 		List<String> sinkNames = List.of(System.getProperty("mqlab.check.sinks", "cache,search,replica").split(","));
 		String run = "l" + UUID.randomUUID().toString().substring(0, 8);
 		TestBroker broker = TestBroker.of(System.getProperty("mqlab.check.backend", "redis"));
@@ -107,7 +104,12 @@ class CdcLagCheck {
 				Map<String, LagHistogram> lagBefore = lags(meters, sinks);
 				long publishedBefore = capture.published();
 				CpuTime cpuBefore = CpuTime.now();
-				long written = write(catalog, rate, seconds);
+				long written;
+				String queue;
+				try (DebeziumQueueSampler sampler = new DebeziumQueueSampler("catalog")) {
+					written = write(catalog, rate, seconds);
+					queue = sampler.summary();
+				}
 				long loadEnded = System.nanoTime();
 				CpuTime cpu = CpuTime.now().minus(cpuBefore);
 				long publishedDuringLoad = capture.published() - publishedBefore;
@@ -130,9 +132,14 @@ class CdcLagCheck {
 								+ " the machine %.2f of %d cores busy%n",
 						broker.backend().equals("kafka") ? ", Kafka" : "", cpu.jvmCores(), cpu.jvmMsPer(written, 1000),
 						cpu.machineCores(), Runtime.getRuntime().availableProcessors());
-				// what the sinks' lag starts from: commit to the broker's confirmation,
-				// per
-				// published batch (its last change)
+				cpu.busiestThreads(8)
+					.forEach((threads, cores) -> System.out.printf("    %5.2f cores  %s%n", cores, threads));
+				System.out.printf(
+						"    %5.2f cores  the JVM's own threads (JIT compilers %.2f, collectors %.2f by their clocks)%n",
+						cpu.jvmInternalCores(), cpu.compilingCores(), cpu.collectingCores());
+				System.out.printf("  Debezium during the load: %s%n", queue);
+				// where the sinks' lag starts: commit to confirmed publish, per batch
+				// (its last change)
 				LagHistogram published = lagAfter.get("capture").minus(lagBefore.get("capture"));
 				System.out.printf(
 						"  capture  commit to published (per batch):        lag p50 %6s ms  p99 %6s ms  (%d batches)%n",
@@ -164,49 +171,6 @@ class CdcLagCheck {
 			TestSinks.removeRun(broker, run);
 			broker.close();
 		}
-	}
-
-	/**
-	 * CPU time of this JVM and of the whole machine (busy jiffies of {@code /proc/stat})
-	 * since boot, and the wall clock, so that a phase's difference says where the cores
-	 * went.
-	 */
-	private record CpuTime(long jvmNanos, long machineBusyTicks, long wallNanos) {
-
-		private static final double TICKS_PER_SECOND = 100;
-
-		static CpuTime now() throws IOException {
-			long jvm = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-			// cpu user nice system idle iowait irq softirq steal ...: busy is all but
-			// idle
-			// and iowait
-			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-			long busy = 0;
-			for (int i = 1; i <= 8 && i < fields.length; i++) {
-				if (i != 4 && i != 5) {
-					busy += Long.parseLong(fields[i]);
-				}
-			}
-			return new CpuTime(jvm, busy, System.nanoTime());
-		}
-
-		CpuTime minus(CpuTime earlier) {
-			return new CpuTime(this.jvmNanos - earlier.jvmNanos, this.machineBusyTicks - earlier.machineBusyTicks,
-					this.wallNanos - earlier.wallNanos);
-		}
-
-		double jvmCores() {
-			return this.jvmNanos / (double) this.wallNanos;
-		}
-
-		double jvmMsPer(long changes, int per) {
-			return this.jvmNanos / 1e6 * per / Math.max(1, changes);
-		}
-
-		double machineCores() {
-			return this.machineBusyTicks / TICKS_PER_SECOND / (this.wallNanos / 1e9);
-		}
-
 	}
 
 	/** Changes each sink handled (applied or found stale) so far. */
@@ -252,7 +216,9 @@ class CdcLagCheck {
 	private static long write(CatalogDatabase catalog, int rate, int seconds) throws Exception {
 		BlockingQueue<Integer> due = new ArrayBlockingQueue<>(rate * 2);
 		AtomicLong written = new AtomicLong();
-		ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+		AtomicLong threads = new AtomicLong();
+		ExecutorService writers = Executors.newFixedThreadPool(WRITERS,
+				(task) -> new Thread(task, "lag-writer-" + threads.incrementAndGet()));
 		List<Connection> connections = new ArrayList<>();
 		try {
 			for (int w = 0; w < WRITERS; w++) {
