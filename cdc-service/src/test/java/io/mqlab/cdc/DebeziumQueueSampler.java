@@ -3,6 +3,9 @@ package io.mqlab.cdc;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -22,49 +25,33 @@ final class DebeziumQueueSampler implements AutoCloseable {
 
 	private final List<long[]> samples = new ArrayList<>();
 
-	private final Thread thread;
-
-	private volatile boolean running = true;
+	private final ScheduledExecutorService sampler = Executors
+		.newSingleThreadScheduledExecutor((task) -> new Thread(task, "queue-sampler"));
 
 	DebeziumQueueSampler(String topicPrefix) throws JMException {
 		this.streaming = new ObjectName(
 				"debezium.postgres:type=connector-metrics,context=streaming,server=" + topicPrefix);
-		this.thread = new Thread(this::sample, "queue-sampler");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.sampler.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
 	}
 
 	private void sample() {
-		while (this.running) {
-			try {
-				int total = (Integer) this.server.getAttribute(this.streaming, "QueueTotalCapacity");
-				int remaining = (Integer) this.server.getAttribute(this.streaming, "QueueRemainingCapacity");
-				long behind = (Long) this.server.getAttribute(this.streaming, "MilliSecondsBehindSource");
-				synchronized (this.samples) {
-					this.samples.add(new long[] { total - remaining, behind });
-				}
-				Thread.sleep(100);
+		try {
+			int total = (Integer) this.server.getAttribute(this.streaming, "QueueTotalCapacity");
+			int remaining = (Integer) this.server.getAttribute(this.streaming, "QueueRemainingCapacity");
+			long behind = (Long) this.server.getAttribute(this.streaming, "MilliSecondsBehindSource");
+			synchronized (this.samples) {
+				this.samples.add(new long[] { total - remaining, behind });
 			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			catch (JMException ex) {
-				// not registered yet, or gone with the engine: no sample
-				try {
-					Thread.sleep(100);
-				}
-				catch (InterruptedException interrupted) {
-					return;
-				}
-			}
+		}
+		catch (JMException ex) {
+			// not registered yet, or gone with the engine: no sample
 		}
 	}
 
 	@Override
 	public void close() throws InterruptedException {
-		this.running = false;
-		this.thread.interrupt();
-		this.thread.join(1000);
+		this.sampler.shutdownNow();
+		this.sampler.awaitTermination(1, TimeUnit.SECONDS);
 	}
 
 	/**
