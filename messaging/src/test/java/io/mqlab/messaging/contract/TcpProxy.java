@@ -7,6 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +32,12 @@ public final class TcpProxy implements AutoCloseable {
 
 	/** Ports this JVM handed out (a few dozen at most): never twice. */
 	private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+	/** One lock file per port, shared by every test JVM on the machine. */
+	private static final Path RESERVATIONS = Path.of(System.getProperty("java.io.tmpdir"), "mqlab-test-ports");
+
+	/** Held until this JVM exits; the operating system releases them even on a kill. */
+	private static final List<FileLock> RESERVED = new CopyOnWriteArrayList<>();
 
 	private final int targetPort;
 
@@ -60,7 +72,7 @@ public final class TcpProxy implements AutoCloseable {
 			int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
 			// a port is free until its taker binds it: two picks before that got the same
 			// one once (a Kafka broker's listeners in a fault run)
-			if (!HANDED_OUT.add(port)) {
+			if (!HANDED_OUT.add(port) || !reserve(port)) {
 				continue;
 			}
 			try (ServerSocket probe = new ServerSocket()) {
@@ -73,6 +85,37 @@ public final class TcpProxy implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("No free port between " + FIRST_PORT + " and " + LAST_PORT);
+	}
+
+	/**
+	 * Reserves a port across the machine's test JVMs: a port left free by another JVM's
+	 * cut proxy looks free to a probe, and was taken by it once.
+	 */
+	private static boolean reserve(int port) {
+		try {
+			Files.createDirectories(RESERVATIONS);
+			FileChannel channel = FileChannel.open(RESERVATIONS.resolve(port + ".lock"), StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE);
+			FileLock lock = tryLock(channel);
+			if (lock == null) {
+				channel.close();
+				return false;
+			}
+			RESERVED.add(lock);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static FileLock tryLock(FileChannel channel) {
+		try {
+			return channel.tryLock();
+		}
+		catch (IOException | OverlappingFileLockException ex) {
+			return null;
+		}
 	}
 
 	public int port() {
