@@ -40,12 +40,13 @@ import static org.awaitility.Awaitility.await;
  * (default 15) on {@code -Dmqlab.check.backend} (default redis), with the sinks named in
  * {@code -Dmqlab.check.sinks} (default cache,search,replica), after a warm-up of the same
  * load for {@code -Dmqlab.check.warmup} s (default 150: on two cores the JIT compilers
- * were still busy after 60 s) that is not measured. Prints the rate written, the rate
- * each sink applied while the load ran, the time each took to catch up after it, and per
- * sink the source commit to applied lag p50/p99 (the sinks' own {@code cdc.sink.lag}
- * timers, streamed changes only, to 25 ms buckets) beside the capture's commit to
- * published lag, and the changes per sink write; then checks every sink equals the
- * source. <pre>
+ * were still busy after 60 s) that is not measured, at {@code -Dmqlab.check.warmup-rate}
+ * (default the same rate; lower it when the rate asked is above saturation). Prints the
+ * rate written, the rate each sink applied while the load ran, the time each took to
+ * catch up after it, and per sink the source commit to applied lag p50/p99 (the sinks'
+ * own {@code cdc.sink.lag} timers, streamed changes only, to 25 ms buckets) beside the
+ * capture's commit to published lag, and the changes per sink write; then checks every
+ * sink equals the source. <pre>
  * ./mvnw -B -ntp -pl cdc-service -am test -Dtest=CdcLagCheck -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dmqlab.check.rate=2000 -Dmqlab.check.backend=redis
  * </pre>
@@ -61,6 +62,8 @@ class CdcLagCheck {
 		int rate = Integer.getInteger("mqlab.check.rate", 2000);
 		int seconds = Integer.getInteger("mqlab.check.seconds", 15);
 		int warmup = Integer.getInteger("mqlab.check.warmup", 150);
+		// a rate above what the machine sustains measures saturation: warm up below it
+		int warmupRate = Integer.getInteger("mqlab.check.warmup-rate", rate);
 		List<String> sinkNames = List.of(System.getProperty("mqlab.check.sinks", "cache,search,replica").split(","));
 		String run = "l" + UUID.randomUUID().toString().substring(0, 8);
 		TestBroker broker = TestBroker.of(System.getProperty("mqlab.check.backend", "redis"));
@@ -97,7 +100,7 @@ class CdcLagCheck {
 				if (warmup > 0) {
 					// the same load first: a cold JVM spends a core compiling for a while
 					Map<String, Long> beforeWarmup = handled(sinks);
-					long warmed = write(catalog, rate, warmup);
+					long warmed = write(catalog, warmupRate, warmup);
 					awaitCaughtUp(sinks, beforeWarmup, warmed, System.nanoTime());
 				}
 				Map<String, Long> appliedBefore = handled(sinks);
@@ -119,14 +122,13 @@ class CdcLagCheck {
 				Map<String, Double> catchUp = awaitCaughtUp(sinks, appliedBefore, written, loadEnded);
 				Map<String, LagHistogram> lagAfter = lags(meters, sinks);
 
-				System.out.printf(
-						"%n%s, sinks %s: %d single-row changes written in %d s (%.0f/s, asked %d/s) after %d s of"
-								+ " warm-up; the capture published %.0f/s during the load (load average %.1f on %d"
-								+ " cores)%n",
-						broker.backend(), sinkNames, written, seconds, written / (double) seconds, rate, warmup,
-						publishedDuringLoad / (double) seconds,
-						ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-						Runtime.getRuntime().availableProcessors());
+				System.out
+					.printf("%n%s, sinks %s: %d single-row changes written in %d s (%.0f/s, asked %d/s) after %d s of"
+							+ " warm-up at %d/s; the capture published %.0f/s during the load (load average %.1f on %d"
+							+ " cores)%n", broker.backend(), sinkNames, written, seconds, written / (double) seconds,
+							rate, warmup, warmupRate, publishedDuringLoad / (double) seconds,
+							ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+							Runtime.getRuntime().availableProcessors());
 				System.out.printf(
 						"  CPU during the load: this JVM (service, writers%s) %.2f cores, %.0f ms per 1,000 changes;"
 								+ " the machine %.2f of %d cores busy%n",

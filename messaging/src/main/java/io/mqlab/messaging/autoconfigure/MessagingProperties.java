@@ -412,7 +412,10 @@ public class MessagingProperties {
 
 	public static class Rabbitmq {
 
-		/** Messages a consumer may hold unacknowledged, per partition queue. */
+		/**
+		 * Messages a consumer may hold unacknowledged, per partition queue (at least a
+		 * batch listener's batch).
+		 */
 		private int prefetch = 50;
 
 		/**
@@ -538,7 +541,7 @@ public class MessagingProperties {
 
 		/**
 		 * Rows claimed per query, and the most a subscription holds at once (at least its
-		 * concurrency).
+		 * concurrency, and a batch listener's batch).
 		 */
 		private int batchSize = 50;
 

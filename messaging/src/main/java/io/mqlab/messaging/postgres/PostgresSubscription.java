@@ -100,8 +100,8 @@ final class PostgresSubscription implements Subscription {
 		this.table = table;
 		this.pollInterval = pollInterval;
 		// Holding up to a batch (like a prefetch) saves claims; the leases of held rows
-		// are renewed until they are handled.
-		this.capacity = Math.max(batchSize, spec.concurrency());
+		// are renewed until they are handled. A batch listener's claim may fill a batch.
+		this.capacity = Math.max(Math.max(batchSize, dispatcher.maxBatch()), spec.concurrency());
 		this.window = Math.max(4 * this.capacity, 100);
 		this.onStopped = onStopped;
 		String name = "mqlab-pg-" + spec.topic() + "-" + spec.group();

@@ -79,7 +79,7 @@ final class RabbitMessageSubscriber implements MessageSubscriber, BacklogProbe, 
 		DeadLetterSink sink = (deadLetter) -> this.deadLetters.store(topic, group, deadLetter);
 		List<RabbitQueueConsumer> consumers = this.topology.queues(topic, group)
 			.stream()
-			.map((queue) -> new RabbitQueueConsumer(queue, topic, dispatcher, sink, this.prefetch))
+			.map((queue) -> new RabbitQueueConsumer(queue, topic, dispatcher, sink, this.prefetch, consumerThreads))
 			.toList();
 		RabbitSubscription subscription = new RabbitSubscription(topic, group, consumers, connectionFactory,
 				consumerThreads, this.topology, this.shutdownTimeout, this.subscriptions::remove);

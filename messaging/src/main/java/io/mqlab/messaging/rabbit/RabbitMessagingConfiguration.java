@@ -35,7 +35,7 @@ final class RabbitMessagingConfiguration {
 	@ConditionalOnMissingBean
 	Capabilities capabilities() {
 		return Capabilities.of(Backend.RABBITMQ, Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY,
-				Capability.BACKLOG, Capability.DELAYED_DELIVERY);
+				Capability.BACKLOG, Capability.DELAYED_DELIVERY, Capability.BATCHES);
 	}
 
 	@Bean

@@ -2,7 +2,14 @@ package io.mqlab.messaging.rabbit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.rabbitmq.client.AMQP;
@@ -10,6 +17,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.mqlab.messaging.BatchDispatchException;
 import io.mqlab.messaging.DeadLetterSink;
 import io.mqlab.messaging.Dispatcher;
 import io.mqlab.messaging.Envelope;
@@ -30,6 +38,11 @@ import org.springframework.amqp.core.Message;
  * the message in hand was acknowledged: the broker puts the prefetched messages back at
  * the head of the queue, in order and flagged redelivered, before it activates the next
  * member.
+ * <p>
+ * For a batch listener a delivery is only queued in memory, and one task at a time on the
+ * subscription's threads hands what is queued to the dispatcher in one batch, then
+ * acknowledges it with one {@code basic.ack} (multiple): deliveries that arrive while a
+ * batch is handled make the next batch.
  */
 final class RabbitQueueConsumer {
 
@@ -60,12 +73,23 @@ final class RabbitQueueConsumer {
 
 	private volatile Thread handler;
 
-	RabbitQueueConsumer(String queue, String topic, Dispatcher dispatcher, DeadLetterSink deadLetters, int prefetch) {
+	/** Where batches are handled: the subscription's consumer threads. */
+	private final Executor batchThreads;
+
+	/** Deliveries waiting for the next batch, bounded by the channel's prefetch. */
+	private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean batchScheduled = new AtomicBoolean();
+
+	RabbitQueueConsumer(String queue, String topic, Dispatcher dispatcher, DeadLetterSink deadLetters, int prefetch,
+			Executor batchThreads) {
 		this.queue = queue;
 		this.topic = topic;
 		this.dispatcher = dispatcher;
 		this.deadLetters = deadLetters;
-		this.prefetch = prefetch;
+		// a batch listener's channel may hold a whole batch unacknowledged
+		this.prefetch = Math.max(prefetch, dispatcher.maxBatch());
+		this.batchThreads = batchThreads;
 	}
 
 	String queue() {
@@ -209,9 +233,7 @@ final class RabbitQueueConsumer {
 	private boolean dispatch(com.rabbitmq.client.Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
 		this.handler = Thread.currentThread();
 		try {
-			Message message = new Message(body, RabbitEnvelopes.PROPERTIES.toMessageProperties(properties, delivery,
-					StandardCharsets.UTF_8.name()));
-			Envelope envelope = RabbitEnvelopes.fromMessage(message, this.topic);
+			Envelope envelope = envelope(delivery, properties, body, this.topic);
 			this.dispatcher.dispatch(envelope, delivery.isRedeliver(), this.deadLetters);
 			return true;
 		}
@@ -224,6 +246,101 @@ final class RabbitQueueConsumer {
 		finally {
 			this.handler = null;
 			Thread.interrupted();
+		}
+	}
+
+	private void onBatchDelivery(Channel from, com.rabbitmq.client.Envelope delivery, AMQP.BasicProperties properties,
+			byte[] body) {
+		this.pending.add(new Pending(from, delivery, properties, body));
+		scheduleBatch();
+	}
+
+	private void scheduleBatch() {
+		if (this.pending.isEmpty() || !this.batchScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.batchThreads.execute(this::handleBatch);
+		}
+		catch (RejectedExecutionException stopped) {
+			// The subscription stopped: closing its channels returns these to the queue.
+			this.batchScheduled.set(false);
+			this.pending.clear();
+		}
+	}
+
+	/** Handles one batch, then lets the next task take what arrived meanwhile. */
+	private void handleBatch() {
+		this.handling.lock();
+		try {
+			Channel current = this.channel;
+			List<Pending> batch = new ArrayList<>();
+			for (Pending next = this.pending.poll(); next != null; next = this.pending.poll()) {
+				// those of a channel that was left go back to the queue when it closes
+				if (next.channel() == current && !this.stopping) {
+					batch.add(next);
+				}
+				if (batch.size() == this.dispatcher.maxBatch()) {
+					break;
+				}
+			}
+			if (!batch.isEmpty()) {
+				this.active = true;
+				handle(current, batch);
+			}
+		}
+		finally {
+			this.handling.unlock();
+			this.batchScheduled.set(false);
+			scheduleBatch();
+		}
+	}
+
+	private void handle(Channel from, List<Pending> batch) {
+		int acknowledgeable;
+		this.handler = Thread.currentThread();
+		try {
+			List<Dispatcher.Delivery> deliveries = new ArrayList<>(batch.size());
+			for (Pending pending : batch) {
+				deliveries.add(new Dispatcher.Delivery(pending.envelope(this.topic), pending.delivery().isRedeliver()));
+			}
+			this.dispatcher.dispatchBatch(deliveries, this.deadLetters);
+			acknowledgeable = batch.size();
+		}
+		catch (BatchDispatchException ex) {
+			logger.warn(batch.size() - ex.handled() + " message(s) from " + this.queue
+					+ " not acknowledged, they will be redelivered: " + ex.getCause());
+			acknowledgeable = ex.handled();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Messages from " + this.queue + " not acknowledged, they will be redelivered: " + ex);
+			acknowledgeable = 0;
+		}
+		finally {
+			this.handler = null;
+			Thread.interrupted();
+		}
+		if (acknowledgeable > 0 && !acknowledge(from, batch.get(acknowledgeable - 1).delivery().getDeliveryTag())) {
+			return;
+		}
+		if (acknowledgeable < batch.size() || this.handOverRequested) {
+			leave(from);
+		}
+	}
+
+	/**
+	 * Acknowledges every delivery up to the tag (they arrive and are handled in order).
+	 */
+	private boolean acknowledge(Channel from, long tag) {
+		try {
+			from.basicAck(tag, true);
+			return true;
+		}
+		catch (IOException | ShutdownSignalException ex) {
+			logger.warn("Could not acknowledge messages from " + this.queue + " (" + ex.getMessage()
+					+ "); the broker will redeliver them, flagged as redelivered");
+			leave(from);
+			return false;
 		}
 	}
 
@@ -242,6 +359,23 @@ final class RabbitQueueConsumer {
 		}
 	}
 
+	private static Envelope envelope(com.rabbitmq.client.Envelope delivery, AMQP.BasicProperties properties,
+			byte[] body, String topic) {
+		Message message = new Message(body,
+				RabbitEnvelopes.PROPERTIES.toMessageProperties(properties, delivery, StandardCharsets.UTF_8.name()));
+		return RabbitEnvelopes.fromMessage(message, topic);
+	}
+
+	/** A delivery queued for the next batch, with the channel it came on. */
+	private record Pending(Channel channel, com.rabbitmq.client.Envelope delivery, AMQP.BasicProperties properties,
+			byte[] body) {
+
+		Envelope envelope(String topic) {
+			return RabbitQueueConsumer.envelope(this.delivery, this.properties, this.body, topic);
+		}
+
+	}
+
 	private final class Deliveries extends DefaultConsumer {
 
 		Deliveries(Channel channel) {
@@ -251,7 +385,12 @@ final class RabbitQueueConsumer {
 		@Override
 		public void handleDelivery(String consumerTag, com.rabbitmq.client.Envelope envelope,
 				AMQP.BasicProperties properties, byte[] body) {
-			onDelivery(getChannel(), envelope, properties, body);
+			if (RabbitQueueConsumer.this.dispatcher.maxBatch() > 1) {
+				onBatchDelivery(getChannel(), envelope, properties, body);
+			}
+			else {
+				onDelivery(getChannel(), envelope, properties, body);
+			}
 		}
 
 		@Override

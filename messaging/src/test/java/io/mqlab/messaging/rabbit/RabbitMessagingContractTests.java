@@ -236,7 +236,7 @@ class RabbitMessagingContractTests extends MessagingContractTests {
 	@Override
 	protected Set<Capability> expectedCapabilities() {
 		return Set.of(Capability.PER_KEY_ORDER, Capability.FAN_OUT, Capability.PRIORITY, Capability.BACKLOG,
-				Capability.DELAYED_DELIVERY);
+				Capability.DELAYED_DELIVERY, Capability.BATCHES);
 	}
 
 }
