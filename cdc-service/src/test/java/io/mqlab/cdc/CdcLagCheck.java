@@ -41,8 +41,10 @@ import static org.awaitility.Awaitility.await;
  * {@code -Dmqlab.check.sinks} (default cache,search,replica), after a warm-up of the same
  * load for {@code -Dmqlab.check.warmup} s (default 150: on two cores the JIT compilers
  * were still busy after 60 s) that is not measured, at {@code -Dmqlab.check.warmup-rate}
- * (default the same rate; lower it when the rate asked is above saturation). Prints the
- * rate written, the rate each sink applied while the load ran, the time each took to
+ * (default the same rate; lower it when the rate asked is above saturation). On Kafka the
+ * broker runs in this JVM unless {@code -Dmqlab.check.kafka} names the bootstrap servers
+ * of one that runs on its own ({@code scripts/kafka.sh start}: 127.0.0.1:9092). Prints
+ * the rate written, the rate each sink applied while the load ran, the time each took to
  * catch up after it, and per sink the source commit to applied lag p50/p99 (the sinks'
  * own {@code cdc.sink.lag} timers, streamed changes only, to 25 ms buckets) beside the
  * capture's commit to published lag, and the changes per sink write; then checks every
@@ -82,7 +84,11 @@ class CdcLagCheck {
 				args.put("mqlab.cdc.sinks." + sink + ".enabled", Boolean.toString(sinkNames.contains(sink)));
 			}
 			args.putAll(TestBroker.redisProperties());
-			args.putAll(broker.properties(run));
+			// a broker of its own (scripts/kafka.sh) rather than in this JVM, as in
+			// production
+			String kafka = System.getProperty("mqlab.check.kafka", "");
+			args.putAll((broker.backend().equals("kafka") && !kafka.isBlank())
+					? Map.of("spring.kafka.bootstrap-servers", kafka) : broker.properties(run));
 			args.putAll(catalog.properties());
 			ConfigurableApplicationContext context = CdcServiceApplication.builder()
 				.initializers((ConfigurableApplicationContext app) -> app.getBeanFactory()
@@ -132,8 +138,8 @@ class CdcLagCheck {
 				System.out.printf(
 						"  CPU during the load: this JVM (service, writers%s) %.2f cores, %.0f ms per 1,000 changes;"
 								+ " the machine %.2f of %d cores busy%n",
-						broker.backend().equals("kafka") ? ", Kafka" : "", cpu.jvmCores(), cpu.jvmMsPer(written, 1000),
-						cpu.machineCores(), Runtime.getRuntime().availableProcessors());
+						broker.backend().equals("kafka") && kafka.isBlank() ? ", Kafka" : "", cpu.jvmCores(),
+						cpu.jvmMsPer(written, 1000), cpu.machineCores(), Runtime.getRuntime().availableProcessors());
 				cpu.busiestThreads(8)
 					.forEach((threads, cores) -> System.out.printf("    %5.2f cores  %s%n", cores, threads));
 				System.out.printf(
