@@ -84,8 +84,7 @@ class CdcLagCheck {
 				args.put("mqlab.cdc.sinks." + sink + ".enabled", Boolean.toString(sinkNames.contains(sink)));
 			}
 			args.putAll(TestBroker.redisProperties());
-			// a broker of its own (scripts/kafka.sh) rather than in this JVM, as in
-			// production
+			// a broker in a JVM of its own (scripts/kafka.sh), as in production
 			String kafka = System.getProperty("mqlab.check.kafka", "");
 			args.putAll((broker.backend().equals("kafka") && !kafka.isBlank())
 					? Map.of("spring.kafka.bootstrap-servers", kafka) : broker.properties(run));

@@ -41,8 +41,8 @@ record CpuTime(long jvmNanos, Map<String, Long> threadNanos, long compileMillis,
 				byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), nanos, Long::sum);
 			}
 		}
-		// cpu user nice system idle iowait irq softirq steal: busy is all but idle and
-		// iowait
+		// cpu user nice system idle iowait irq softirq steal: busy is all but the
+		// idle and iowait columns
 		String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
 		long busy = 0;
 		for (int i = 1; i <= 8 && i < fields.length; i++) {
